@@ -1,0 +1,80 @@
+"""The ``hookgate`` command line: a thin dispatcher over one module per subcommand.
+
+Subcommand modules are imported only when invoked, so ``hookgate hook
+claude-code`` (run before every tool call) pays for nothing it does not use.
+Each module exposes ``configure(parser)`` and ``run(args) -> int``.
+
+Exit codes: 0 success/clean, 1 findings (or a denied decision where the
+subcommand says so), 2 usage or I/O error. No command prints a traceback for
+user errors: :class:`~hookgate.diagnostics.HookgateError` is reported as a
+message, and anything unexpected is reported as an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol
+
+from hookgate import __version__
+from hookgate.diagnostics import DiagnosticError, HookgateError
+
+# name -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+
+class _Subcommand(Protocol):
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _load(name: str) -> _Subcommand:
+    module_name, _ = SUBCOMMANDS[name]
+    module: _Subcommand = importlib.import_module(f"hookgate.cli.{module_name}")
+    return module
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hookgate",
+        description="Policy and approval-gate engine for AI agent hooks.",
+    )
+    parser.add_argument("--version", action="version", version=f"hookgate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:
+            _load(name).configure(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    selected = next((a for a in args_list if not a.startswith("-")), None)
+    if selected not in SUBCOMMANDS:
+        selected = None
+    parser = build_parser(selected)
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return _load(args.command).run(args)
+    except DiagnosticError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except HookgateError as exc:
+        print(f"hookgate: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hookgate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""One diagnostic type for every phase (load, schema, compile, mount, CLI).
+
+Every problem a user can fix is a :class:`Diagnostic` with a stable dotted
+code, a one-line lowercase message (user input in backticks), a 1-based
+``file:line:col`` location and an optional hint. Phases collect diagnostics
+and return them sorted; raising (:class:`DiagnosticError`) happens only at
+API boundaries, so one run reports every error at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+__all__ = [
+    "Diagnostic",
+    "DiagnosticError",
+    "HookgateError",
+    "Location",
+    "Severity",
+    "did_you_mean",
+    "render_all",
+]
+
+
+class HookgateError(Exception):
+    """Base class of every exception hookgate raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A 1-based position in a source file."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem (or warning) the user can act on."""
+
+    code: str
+    message: str
+    location: Location | None = None
+    severity: Severity = "error"
+    help: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def render(self) -> str:
+        """``file:line:col: severity: message [code]`` (plus ``help:`` line)."""
+        where = f"{self.location}: " if self.location is not None else ""
+        text = f"{where}{self.severity}: {self.message} [{self.code}]"
+        if self.help:
+            text += f"\n  help: {self.help}"
+        return text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        if loc is None:
+            return ("", 0, 0, self.code)
+        return (loc.file, loc.line, loc.column, self.code)
+
+
+def render_all(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(d.render() for d in sorted(diagnostics, key=Diagnostic.sort_key))
+
+
+class DiagnosticError(HookgateError):
+    """Raised at an API boundary when loading or compiling found errors."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        super().__init__(render_all(self.diagnostics))
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt ``word``, if any is close enough."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,248 @@
+"""Safe YAML (and JSON) loading that remembers where every value came from.
+
+Why not ``yaml.safe_load``: it forgets positions, silently keeps the last of
+two duplicate keys, expands aliases without bound and turns ``2024-01-01``
+into a ``date``. A security team's policy must not mean something other than
+what it says, so this loader:
+
+* builds only plain data (dict, list, str, int, float, bool, None); any
+  explicit tag other than the core scalar/collection tags is an error;
+* rejects duplicate keys and ``<<`` merge keys;
+* bounds file size and the number of nodes built (alias bombs);
+* records the location of every value and every mapping key by its path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_NODES",
+    "LoadedDocument",
+    "PathKey",
+    "PositionMap",
+    "load_yaml_file",
+    "load_yaml_text",
+]
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    _STR,
+}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(slots=True)
+class PositionMap:
+    """Locations of values (and of mapping keys) by their path in the document."""
+
+    file: str
+    values: dict[PathKey, Location] = field(default_factory=dict)
+    keys: dict[PathKey, Location] = field(default_factory=dict)
+
+    def value(self, path: PathKey) -> Location:
+        """Where the value at ``path`` starts (nearest known ancestor if unknown)."""
+        return self._nearest(self.values, path)
+
+    def key(self, path: PathKey) -> Location:
+        """Where the key naming ``path`` starts (falls back to the value)."""
+        if path in self.keys:
+            return self.keys[path]
+        return self.value(path)
+
+    def _nearest(self, table: dict[PathKey, Location], path: PathKey) -> Location:
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            probe = probe[:-1]
+        return table.get((), Location(self.file, 1, 1))
+
+    def rebased(self, prefix: PathKey) -> PositionMap:
+        """The sub-map of everything under ``prefix``, with paths relative to it."""
+        n = len(prefix)
+        sub = PositionMap(self.file)
+        sub.values = {p[n:]: loc for p, loc in self.values.items() if p[:n] == prefix}
+        sub.keys = {p[n:]: loc for p, loc in self.keys.items() if p[:n] == prefix and len(p) > n}
+        return sub
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    """Plain data plus the position of each of its parts."""
+
+    data: Any
+    positions: PositionMap
+
+    @property
+    def file(self) -> str:
+        return self.positions.file
+
+
+def _loc(file: str, node: Node) -> Location:
+    mark = node.start_mark
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, file: str, max_nodes: int) -> None:
+        self.file = file
+        self.max_nodes = max_nodes
+        self.count = 0
+        self.positions = PositionMap(file)
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, code: str, message: str, node: Node, help: str | None = None) -> DiagnosticError:
+        return DiagnosticError([Diagnostic(code, message, _loc(self.file, node), help=help)])
+
+    def build(self, node: Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise self.fail(
+                "load.too_many_nodes",
+                f"document expands to more than {self.max_nodes} nodes (alias expansion limit)",
+                node,
+            )
+        self.positions.values.setdefault(path, _loc(self.file, node))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, _COLLECTION_TAGS)
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        raise self.fail("load.unsupported_node", "unsupported yaml node", node)  # pragma: no cover
+
+    def _check_tag(self, node: Node, allowed: set[str]) -> None:
+        if node.tag not in allowed:
+            raise self.fail(
+                "load.unsupported_tag",
+                f"tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed; "
+                "only plain strings, numbers, booleans, "
+                "null, lists and mappings are",
+                node,
+            )
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:timestamp" and not node.style:
+            return node.value  # an unquoted date stays the string the author wrote
+        self._check_tag(node, _PLAIN_TAGS)
+        if node.tag == _STR:
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+        self._check_tag(node, _COLLECTION_TAGS)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(
+                    "load.merge_key",
+                    "merge keys (`<<`) are not supported",
+                    key_node,
+                    help="repeat the keys, or use named lists / include for reuse",
+                )
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail("load.complex_key", "mapping keys must be plain scalars", key_node)
+            key = self._scalar(key_node)
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in out:
+                first = self.positions.keys[(*path, key)]
+                raise self.fail(
+                    "load.duplicate_key",
+                    f"duplicate key `{key}` (first defined at line {first.line})",
+                    key_node,
+                )
+            self.positions.keys[(*path, key)] = _loc(self.file, key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+
+def load_yaml_text(
+    text: str,
+    file: str = "<string>",
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    allow_empty: bool = False,
+) -> LoadedDocument:
+    """Parse one YAML (or JSON) document; raise :class:`DiagnosticError` on any problem."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise DiagnosticError(
+            [Diagnostic("load.too_large", f"file is {size} bytes; the limit is {max_bytes}", Location(file))]
+        )
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = exc.problem or exc.context or "invalid yaml"
+        raise DiagnosticError([Diagnostic("load.yaml_syntax", f"invalid yaml: {problem}", where)]) from None
+    except yaml.YAMLError as exc:
+        raise DiagnosticError([Diagnostic("load.yaml_syntax", f"invalid yaml: {exc}", Location(file))]) from None
+    if len(nodes) > 1:
+        second = nodes[1]
+        raise DiagnosticError(
+            [Diagnostic("load.multiple_documents", "expected one yaml document, found several",
+                        _loc(file, second))]
+        )
+    if not nodes:
+        if allow_empty:
+            return LoadedDocument(None, PositionMap(file, {(): Location(file)}))
+        raise DiagnosticError([Diagnostic("load.empty", "file is empty", Location(file))])
+    builder = _Builder(file, max_nodes)
+    data = builder.build(nodes[0], ())
+    return LoadedDocument(data, builder.positions)
+
+
+def load_yaml_file(
+    path: str | os.PathLike[str],
+    *,
+    display_name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> LoadedDocument:
+    """Read and parse a file; I/O and decoding problems become diagnostics too."""
+    name = display_name or str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise DiagnosticError(
+                [Diagnostic("load.too_large", f"file is {size} bytes; the limit is {max_bytes}", Location(name))]
+            )
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise DiagnosticError([Diagnostic("load.not_found", f"no such file `{name}`", None)]) from None
+    except IsADirectoryError:
+        raise DiagnosticError([Diagnostic("load.io_error", f"`{name}` is a directory", None)]) from None
+    except OSError as exc:
+        raise DiagnosticError([Diagnostic("load.io_error", f"cannot read `{name}`: {exc.strerror}", None)]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError(
+            [Diagnostic("load.encoding", f"file is not valid utf-8 (byte {exc.start})", Location(name))]
+        ) from None
+    return load_yaml_text(text, name, max_bytes=max_bytes, max_nodes=max_nodes)

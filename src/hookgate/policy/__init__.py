@@ -1,0 +1,1 @@
+"""Policies: load -> validate -> compile -> evaluate."""

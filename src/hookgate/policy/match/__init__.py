@@ -1,0 +1,1 @@
+"""Matchers for event fields: text operators, commands, paths, URLs, secrets."""
