@@ -5,6 +5,10 @@ two duplicate keys, expands aliases without bound and turns ``2024-01-01``
 into a ``date``. A security team's policy must not mean something other than
 what it says, so this loader:
 
+* resolves plain scalars by the YAML 1.2 core schema: only ``true``/``false``
+  are booleans, so ``on:`` stays the key ``on``, ``deny: no`` stays a string,
+  ``0777`` is 777 and ``1:30`` is a string (YAML 1.1 would give True, False,
+  511 and 5400);
 * builds only plain data (dict, list, str, int, float, bool, None); any
   explicit tag other than the core scalar/collection tags is an error;
 * rejects duplicate keys and ``<<`` merge keys;
@@ -15,9 +19,10 @@ what it says, so this loader:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -48,7 +53,46 @@ _PLAIN_TAGS = {
     _STR,
 }
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _CoreSchemaLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Composes nodes with YAML 1.2 core-schema implicit tags (see module doc)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:merge", r"^<<$", "<"),  # resolved only to be refused with a clear message
+):
+    _CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+_Loader = _CoreSchemaLoader
+
+
+def _core_scalar(tag: str, value: str) -> Any:
+    """Build a core-schema scalar; ``ValueError`` if the text does not fit the tag."""
+    if tag == "tag:yaml.org,2002:null":
+        if value in ("", "~", "null", "Null", "NULL"):
+            return None
+        raise ValueError(value)
+    if tag == "tag:yaml.org,2002:bool":
+        lowered = value.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise ValueError(value)
+    if tag == "tag:yaml.org,2002:int":
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
+    special = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+    return special[value.lower()] if value.lower() in special else float(value)
 
 
 @dataclass(slots=True)
@@ -109,7 +153,6 @@ class _Builder:
         self.max_nodes = max_nodes
         self.count = 0
         self.positions = PositionMap(file)
-        self.constructor = yaml.SafeLoader("")
 
     def fail(self, code: str, message: str, node: Node, help: str | None = None) -> DiagnosticError:
         return DiagnosticError([Diagnostic(code, message, _loc(self.file, node), help=help)])
@@ -143,12 +186,17 @@ class _Builder:
             )
 
     def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag == "tag:yaml.org,2002:timestamp" and not node.style:
-            return node.value  # an unquoted date stays the string the author wrote
         self._check_tag(node, _PLAIN_TAGS)
         if node.tag == _STR:
             return node.value
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return _core_scalar(node.tag, node.value)
+        except ValueError:
+            raise self.fail(
+                "load.bad_scalar",
+                f"`{node.value}` is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                node,
+            ) from None
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
         self._check_tag(node, _COLLECTION_TAGS)
