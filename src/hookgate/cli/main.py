@@ -22,7 +22,9 @@ from hookgate import __version__
 from hookgate.diagnostics import DiagnosticError, HookgateError
 
 # name -> (module, one-line help)
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "log": ("log", "Summarise decision logs: decisions by effect, top rules, approval outcomes, latency."),
+}
 
 
 class _Subcommand(Protocol):
