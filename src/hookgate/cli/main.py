@@ -23,6 +23,7 @@ from hookgate.diagnostics import DiagnosticError, HookgateError
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "ask": ("ask", "Ask for one approval on the terminal and print the outcome as JSON."),
     "log": ("log", "Summarise decision logs: decisions by effect, top rules, approval outcomes, latency."),
 }
 

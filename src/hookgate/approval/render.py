@@ -1,0 +1,91 @@
+"""What an approver sees: the request with secrets masked and long values folded.
+
+Prompts are shown on screens, shared in chats and scroll into terminal
+logs, so a credential inside a tool argument must not appear there: values
+under credential-like keys are hidden entirely, and the built-in secret
+detectors mask credentials inside any string (the prompt text included).
+Long or multi-line values are folded so the question stays readable; the
+approval itself is always bound to the full, unfolded arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import re2
+
+from hookgate.approval.models import ApprovalRequest
+from hookgate.policy.match.secrets_detectors import DETECTORS, KEY_NAME
+
+__all__ = ["fold", "mask_text", "mask_value", "render_arguments", "render_request"]
+
+MASK = "••••••"
+_KEY = re2.compile(KEY_NAME)
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> tuple[tuple[str, Any, Any], ...]:
+    return tuple((d.name, re2.compile(d.pattern), d.validate) for d in DETECTORS.values())
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every detected credential replaced by ``<name:masked>``."""
+    for name, regex, validate in _detectors():
+        spans = [m.span(1) for m in regex.finditer(text) if validate is None or validate(m.group(1))]
+        for start, end in reversed(spans):
+            text = f"{text[:start]}<{name}:masked>{text[end:]}"
+    return text
+
+
+def mask_value(value: Any, *, key: str | None = None) -> Any:
+    """A copy of ``value`` with secret-named keys hidden and detected credentials masked."""
+    if key is not None and _KEY.fullmatch(key) and value not in (None, "", {}, []):
+        return MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: mask_value(v, key=str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(v) for v in value]
+    return value
+
+
+def fold(text: str, *, width: int = 160, max_lines: int = 6) -> str:
+    """At most ``max_lines`` lines of at most ``width`` characters, saying how much was hidden."""
+    lines = text.splitlines() or [""]
+    shown = [line if len(line) <= width else f"{line[:width]}… (+{len(line) - width} chars)"
+             for line in lines[:max_lines]]
+    if len(lines) > max_lines:
+        shown.append(f"… ({len(lines) - max_lines} more lines)")
+    return "\n".join(shown)
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def render_arguments(arguments: Mapping[str, Any], *, width: int = 160, max_lines: int = 6) -> list[str]:
+    """One ``name: value`` entry per argument (continuation lines indented), masked and folded."""
+    out: list[str] = []
+    for key, value in mask_value(dict(arguments)).items():
+        text = fold(_as_text(value), width=width, max_lines=max_lines)
+        first, *rest = text.split("\n")
+        out.append(f"{key}: {first}")
+        out.extend(f"    {line}" for line in rest)
+    return out
+
+
+def render_request(request: ApprovalRequest, *, width: int = 160) -> list[str]:
+    """The lines a terminal (or any text channel) shows before the choices."""
+    lines = [fold(mask_text(request.prompt), width=width)] if request.prompt else []
+    lines.append(f"tool: {request.tool}")
+    lines += [f"  {line}" for line in render_arguments(request.arguments, width=width)]
+    if request.rule_id or request.reason:
+        rule = f"rule: {request.rule_id or '(unnamed)'}"
+        lines.append(f"{rule} — {mask_text(request.reason)}" if request.reason else rule)
+    if request.risk:
+        lines.append(f"risk: {request.risk}")
+    return lines
