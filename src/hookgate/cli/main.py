@@ -24,6 +24,10 @@ from hookgate.diagnostics import DiagnosticError, HookgateError
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("ask", "Ask for one approval on the terminal and print the outcome as JSON."),
+    "validate": ("validate", "Validate mount plans, policy files and policy test files (files or folders)."),
+    "test": ("test", "Run policy test files (expected effect, rules, data, prompt per event)."),
+    "eval": ("eval", "Evaluate one event against policies and print the decision (--explain: the trace)."),
+    "schema": ("schema", "Regenerate schemas/ from the models (--check: fail if the committed files drifted)."),
     "log": ("log", "Summarise decision logs: decisions by effect, top rules, approval outcomes, latency."),
 }
 

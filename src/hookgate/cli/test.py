@@ -1,0 +1,105 @@
+"""``hookgate test PATH…``: run policy test files, one line per case.
+
+Prints ``PASS name`` / ``FAIL name (file:line:col)`` with a unified diff of
+the expected and actual fields, then ``N passed, M failed``. Exit 1 on any
+failure, on a broken test file, or when ``--threshold`` is not met; 2 for
+usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, expand_paths, no_traceback
+from hookgate.diagnostics import Diagnostic, DiagnosticError, render_all
+from hookgate.load.yaml import load_yaml_file
+from hookgate.mountplan.detect import detect_kind
+
+if TYPE_CHECKING:
+    from hookgate.policy.testing.runner import PolicyTestReport
+
+__all__ = ["HELP", "configure", "run"]
+
+HELP = "run policy test files (expected effect, rules, data, prompt per event)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="test files, or folders searched for them")
+    parser.add_argument("--coverage", action="store_true", help="list rules no test case matched")
+    parser.add_argument("--threshold", type=_percent, metavar="PCT",
+                        help="fail when rule coverage is below PCT percent (implies --coverage)")
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"`{text}` is not between 0 and 100")
+    return value
+
+
+@no_traceback
+def run(args: argparse.Namespace) -> int:
+    from hookgate.policy.testing.runner import run_test_file  # imports the engine; failures stay inside no_traceback
+
+    files = _test_files(args.paths)
+    reports: list[PolicyTestReport] = []
+    broken: list[Diagnostic] = []
+    for path in files:
+        try:
+            reports.append(run_test_file(path))
+        except DiagnosticError as exc:
+            broken += exc.diagnostics
+    for report in reports:
+        _print_report(report)
+    if broken:
+        print(render_all(broken))
+    failed = sum(r.failed for r in reports)
+    passed = sum(len(r.results) for r in reports) - failed
+    print(f"{passed} passed, {failed} failed" + (f", {len(files) - len(reports)} file(s) not run" if broken else ""))
+    ok = not failed and not broken
+    if args.coverage or args.threshold is not None:
+        ok = _print_coverage(reports, args.threshold) and ok
+    return EXIT_CLEAN if ok else EXIT_FINDINGS
+
+
+def _test_files(paths: Sequence[str]) -> list[Path]:
+    files = [p for p, explicit in expand_paths(paths) if explicit or _is_test_file(p)]
+    if not files:
+        raise UsageError("no policy test files found in " + ", ".join(f"`{p}`" for p in paths))
+    return files
+
+
+def _is_test_file(path: Path) -> bool:
+    try:
+        return detect_kind(load_yaml_file(path).data, path) == "policy_test"
+    except DiagnosticError:
+        return False
+
+
+def _print_report(report: PolicyTestReport) -> None:
+    for result in report.results:
+        if result.passed:
+            print(f"PASS {result.name}")
+        else:
+            print(f"FAIL {result.name} ({result.location})")
+            print(result.diff)
+
+
+def _print_coverage(reports: Sequence[PolicyTestReport], threshold: float | None) -> bool:
+    from hookgate.policy.testing.runner import coverage
+
+    pct, missing = coverage(reports)
+    total = len(frozenset().union(*(r.rule_ids for r in reports)))
+    print(f"coverage: {pct:.1f}% of {total} rules")
+    for rule_id in missing:
+        print(f"  never exercised: {rule_id}")
+    if threshold is not None and pct < threshold:
+        print(f"coverage {pct:.1f}% is below the threshold of {threshold:g}%")
+        return False
+    return True

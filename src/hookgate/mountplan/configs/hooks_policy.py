@@ -1,0 +1,103 @@
+"""Config models of hookgate's own hook modules (``hooks-policy``, ``hooks-decision-log``).
+
+These are the ``config:`` mappings of ``hooks:`` entries in a mount plan.
+They are strict (``extra="forbid"``) so a misspelt security setting such as
+``fail_mod: open`` is an error, not silently the default.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+__all__ = [
+    "ApprovalConfig",
+    "DecisionLogConfig",
+    "DecisionLogHookConfig",
+    "HooksPolicyConfig",
+    "parse_duration",
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+
+
+def parse_duration(value: Any) -> Any:
+    """``30``, ``"30s"``, ``"2m"``, ``"1h"``, ``"500ms"`` → seconds (other input is left for the type check)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m is None:
+            raise ValueError(f"`{value}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
+        value = float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    if isinstance(value, int | float) and value <= 0:
+        raise ValueError(f"a timeout must be greater than 0, got `{value}`")
+    return value
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"},
+        ],
+        "description": "seconds, or a duration such as `30s`, `2m`, `1h`",
+    }),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ApprovalConfig(_Strict):
+    """How ``ask_user`` decisions are resolved.
+
+    ``channel: auto`` uses the host's approval system when it has one, else
+    the terminal when stdin is a TTY, else denies: an unattended agent never
+    waits forever and never gets a silent allow.
+    """
+
+    channel: Literal["auto", "host", "terminal", "callback", "deny_all", "allow_tools"] = "auto"
+    timeout: Duration = 120.0
+    default: Literal["deny", "allow"] = "deny"
+    allow_tools: list[str] = Field(default_factory=list)
+    grants_file: str | None = None
+
+
+class DecisionLogConfig(_Strict):
+    """Where decisions are appended as JSONL, with size-based rotation."""
+
+    path: str
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    backups: int = Field(default=5, ge=0)
+
+
+class HooksPolicyConfig(_Strict):
+    """Config of the ``hooks-policy`` module: which policies gate which events, and how."""
+
+    policies: list[str] = Field(default_factory=list, description="policy files, relative to the mount plan file")
+    rules: list[dict[str, Any]] | dict[str, Any] | None = Field(
+        default=None, description="inline rules (a list of rules or a whole policy mapping)"
+    )
+    enabled_events: list[str] | None = Field(default=None, description="events to gate; default: every event")
+    priority: int = Field(default=-100, description="negative so policy hooks run before other hooks")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    fail_mode: Literal["closed", "open"] = "closed"
+    approval: ApprovalConfig = Field(default_factory=ApprovalConfig)
+    decision_log: DecisionLogConfig | None = None
+    workspace: str | None = None
+
+
+class DecisionLogHookConfig(_Strict):
+    """Config of the ``hooks-decision-log`` module (a log without a policy)."""
+
+    path: str
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    backups: int = Field(default=5, ge=0)
+    events: list[str] | None = None

@@ -1,0 +1,161 @@
+"""``hookgate validate``: formats, exit codes, --strict, module schema folders, --check-env."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+WARN_ONLY = "tests/cases/broken/mp-source-unpinned.yaml"
+ERRORS = "tests/cases/broken/mp-policy-config-typo.yaml"
+
+
+def test_examples_are_clean(hookgate: Run) -> None:
+    proc = hookgate("validate", "examples/")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+
+
+def test_text_format_and_exit_code(hookgate: Run) -> None:
+    proc = hookgate("validate", ERRORS)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0] == (
+        f"{ERRORS}:8:7: error: unknown key `fail_mod`; did you mean `fail_mode`? [schema.unknown_field]"
+    )
+
+
+def test_warnings_pass_unless_strict(hookgate: Run) -> None:
+    relaxed = hookgate("validate", WARN_ONLY)
+    assert relaxed.returncode == 0
+    assert ": warning: git source" in relaxed.stdout
+    strict = hookgate("validate", "--strict", WARN_ONLY)
+    assert strict.returncode == 1
+    assert ": error: git source" in strict.stdout
+
+
+def test_json_format(hookgate: Run) -> None:
+    proc = hookgate("validate", "--format", "json", ERRORS, WARN_ONLY)
+    found = json.loads(proc.stdout)
+    assert [(d["file"], d["line"], d["column"], d["code"], d["severity"]) for d in found] == [
+        (ERRORS, 8, 7, "schema.unknown_field", "error"),
+        (WARN_ONLY, 7, 13, "mountplan.unpinned_source", "warning"),
+    ]
+    clean = hookgate("validate", "--format", "json", "examples/")
+    assert json.loads(clean.stdout) == []
+
+
+def test_github_format(hookgate: Run) -> None:
+    proc = hookgate("validate", "--format", "github", ERRORS, WARN_ONLY)
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        f"::error file={ERRORS},line=8,col=7,title=schema.unknown_field::unknown key `fail_mod`; "
+        "did you mean `fail_mode`?"
+    )
+    assert lines[1].startswith(f"::warning file={WARN_ONLY},line=7,col=13,title=mountplan.unpinned_source::")
+
+
+def test_sarif_format(hookgate: Run) -> None:
+    proc = hookgate("validate", "--format", "sarif", ERRORS, WARN_ONLY)
+    log = json.loads(proc.stdout)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == ["mountplan.unpinned_source", "schema.unknown_field"]
+    first = run["results"][0]
+    assert first["ruleId"] == "schema.unknown_field"
+    assert rules[first["ruleIndex"]] == first["ruleId"]
+    assert first["level"] == "error"
+    region = first["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (8, 7)
+    assert run["results"][1]["level"] == "warning"
+
+
+def test_usage_and_io_errors(hookgate: Run) -> None:
+    missing = hookgate("validate", "no/such/plan.yaml")
+    assert missing.returncode == 2
+    assert "no such file or directory `no/such/plan.yaml`" in missing.stderr
+    assert hookgate("validate").returncode == 2
+    assert hookgate("validate", "--format", "xml", ERRORS).returncode == 2
+
+
+def test_unknown_kind(hookgate: Run, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("name: something else\n")
+    proc = hookgate("validate", str(odd))
+    assert proc.returncode == 1
+    assert "[validate.unknown_kind]" in proc.stdout
+    assert hookgate("validate", str(tmp_path)).returncode == 0  # found while walking: skipped
+
+
+def test_module_schema_folder(hookgate: Run, tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "tool-bash.schema.json").write_text(json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"timeout": {"type": "integer"}, "allowed_commands": {"type": "array"}},
+        "additionalProperties": False,
+    }))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "session: {orchestrator: loop-basic, context: context-simple}\n"
+        "tools:\n"
+        "  - module: tool-bash\n"
+        "    config:\n"
+        "      timeout: soon\n"
+        "      allowed_comands: [ls]\n"
+    )
+    assert hookgate("validate", str(plan)).returncode == 0  # no schema known: free-form
+    proc = hookgate("validate", "--schemas", str(schemas), str(plan))
+    assert proc.returncode == 1
+    assert f"{plan}:5:16: error: `tools[0].config.timeout`: 'soon' is not of type 'integer' [schema.type]" in (
+        proc.stdout
+    )
+    assert f"{plan}:6:7: error: unknown key `allowed_comands`; did you mean `allowed_commands`?" in proc.stdout
+
+
+def test_check_env(hookgate: Run, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "session: {orchestrator: loop-basic, context: context-simple}\n"
+        "providers:\n"
+        "  - module: provider-x\n"
+        "    config: {key: '${HOOKGATE_TEST_SURELY_UNSET}', url: '${HOOKGATE_TEST_URL:-http://x}'}\n"
+    )
+    assert hookgate("validate", str(plan)).returncode == 0
+    proc = hookgate("validate", "--check-env", str(plan))
+    assert proc.returncode == 1
+    assert "environment variable `HOOKGATE_TEST_SURELY_UNSET` is not set [mountplan.unset_variable]" in proc.stdout
+    assert "HOOKGATE_TEST_URL" not in proc.stdout
+
+
+def test_skip_unknown_for_pre_commit(hookgate: Run, tmp_path: Path) -> None:
+    (tmp_path / "workflow.yaml").write_text("on: push\n")
+    (tmp_path / "tsconfig.json").write_text("{ // comments\n}\n")
+    (tmp_path / "plan-broken.yaml").write_text("session: [\n")
+    args = [str(tmp_path / n) for n in ("workflow.yaml", "tsconfig.json", "plan-broken.yaml")]
+    proc = hookgate("validate", "--skip-unknown", *args)
+    assert proc.returncode == 1
+    assert [line.split(": ")[0].rsplit("/", 1)[-1] for line in proc.stdout.splitlines()] == ["plan-broken.yaml:2:1"]
+
+
+def test_unusable_module_schema_is_reported(hookgate: Run, tmp_path: Path) -> None:
+    (tmp_path / "tool-y.schema.json").write_text(json.dumps({"$ref": "urn:nowhere:schema"}))
+    (tmp_path / "tool-z.schema.json").write_text(json.dumps({"type": "objekt"}))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "session: {orchestrator: loop-basic, context: context-simple}\n"
+        "tools:\n"
+        "  - module: tool-y\n"
+        "    config: {a: 1}\n"
+        "  - module: tool-z\n"
+        "    config: {a: 1}\n"
+    )
+    proc = hookgate("validate", "--schemas", str(tmp_path), str(plan))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"{plan}:4:13: error: the module's config schema cannot be applied")
+    assert lines[1].startswith(f"{plan}:6:13: error: the module's config schema is invalid")

@@ -1,0 +1,81 @@
+"""Validating mount plans through the library API (real files in a temp folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hookgate.mountplan import validate_mount_plan_file
+
+POLICY = """\
+version: 1
+policy: local
+rules:
+  - id: no-env
+    tool: read_file
+    when: {tool_input.file_path: {suffix: .env}}
+    deny: no
+"""
+
+
+def _plan(tmp_path: Path, hooks: str) -> Path:
+    path = tmp_path / "plan.yaml"
+    path.write_text("session:\n  orchestrator: loop-basic\n  context: context-simple\nhooks:\n" + hooks)
+    return path
+
+
+def _codes(path: Path) -> list[tuple[str, str]]:
+    return [(d.code, str(d.location)) for d in validate_mount_plan_file(path)]
+
+
+def test_policy_paths_are_relative_to_the_plan(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "local.yaml").write_text(POLICY)
+    plan = _plan(tmp_path, "  - module: hooks-policy\n    config: {policies: [policies/local.yaml]}\n")
+    assert _codes(plan) == []
+
+
+def test_errors_inside_a_referenced_policy_point_into_it(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(POLICY.replace("deny: no", "dney: no"))
+    plan = _plan(tmp_path, "  - module: hooks-policy\n    config: {policies: [bad.yaml]}\n")
+    assert (("schema.unknown_field", f"{tmp_path}/bad.yaml:7:5")) in _codes(plan)
+
+
+def test_inline_rules_compile_with_plan_positions(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, (
+        "  - module: hooks-policy\n"
+        "    config:\n"
+        "      rules:\n"
+        "        - id: a\n"
+        "          tool: bash\n"
+        "          when: {tool_input.command: {prefx: rm}}\n"
+        "          deny: no\n"
+    ))
+    assert _codes(plan) == [("compile.unknown_operator", f"{plan}:10:39")]
+
+
+def test_env_references_defer_type_checks(tmp_path: Path) -> None:
+    config = "{priority: '${PRIO}', fail_mode: '${MODE:-closed}'}"
+    plan = _plan(tmp_path, f"  - module: hooks-policy\n    config: {config}\n")
+    assert _codes(plan) == []
+
+
+def test_duplicates_and_instance_ids(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, (
+        "  - module: hooks-logging\n"
+        "  - module: hooks-logging\n"
+        "    instance_id: second\n"
+        "  - module: hooks-logging\n"
+    ))
+    assert _codes(plan) == [("mountplan.duplicate_module", f"{plan}:8:13")]
+
+
+def test_decision_log_module_config(tmp_path: Path) -> None:
+    config = "{path: d.jsonl, backups: -1, events: [tool:pree]}"
+    plan = _plan(tmp_path, f"  - module: hooks-decision-log\n    config: {config}\n")
+    assert [c for c, _ in _codes(plan)] == ["schema.greater_than_equal", "mountplan.unknown_event"]
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("- session\n")
+    assert _codes(path) == [("schema.model_type", f"{path}:1:1")]
