@@ -14,15 +14,11 @@ from typing import Any
 import pexpect
 import pytest
 
-from hookgate.cli.main import SUBCOMMANDS
-
 JSON_LINE = re.compile(r"\{\"allowed\".*?\}(?=\r?\n)")
 
 
 def _command() -> list[str]:
-    if "ask" in SUBCOMMANDS:
-        return [sys.executable, "-m", "hookgate", "ask"]
-    return [sys.executable, "-m", "hookgate.cli.ask"]  # until the dispatcher registers `ask`
+    return [sys.executable, "-m", "hookgate", "ask"]
 
 
 @pytest.fixture

@@ -11,12 +11,6 @@ from hookgate.cli import log as log_command
 from hookgate.cli import main as cli_main
 
 
-@pytest.fixture(autouse=True)
-def registered(monkeypatch) -> None:
-    """Register the subcommand as the lead will (``SUBCOMMANDS["log"]``)."""
-    monkeypatch.setitem(cli_main.SUBCOMMANDS, "log", ("log", log_command.HELP))
-
-
 @pytest.fixture
 def log_file(tmp_path, make_record):
     path = tmp_path / "d.jsonl"
