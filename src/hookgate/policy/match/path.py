@@ -1,0 +1,338 @@
+"""The ``path`` condition: globs, named lists and workspace containment on normalised paths.
+
+YAML::
+
+    tool_input.file_path: {path: "~/.ssh/**"}                 # shorthand for glob
+    tool_input.file_path: {path: {in: secret_files}}          # a named list of globs
+    tool_input.file_path: {path: {outside: workspace}}        # writes that escape the workspace
+    tool_input.file_path: {path: {glob: "**/*.pem", case_insensitive: true}}
+
+Every given key must hold. A path is seen under each name it can be reached
+by (see :func:`resolve_candidates`): ``glob`` / ``in`` match if *any* name
+matches (the link or its target), ``under`` holds only if *every* name is
+inside (containment: a symlink out of the workspace is not "under" it), and
+``outside`` if *any* name is outside. So both ``outside: workspace`` as a
+deny and ``under: workspace`` as an exception are safe against symlinks.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, Outcome, SpecError
+from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, compile_globs, fold_case
+from hookgate.policy.match.path_norm import (
+    ResolvedPath,
+    UnknownPath,
+    collapse,
+    expand,
+    normalize_path,
+    real_dir,
+    relative_to,
+    resolve_candidates,
+    resolve_path,
+)
+
+__all__ = [
+    "PathMatcher",
+    "PathSpec",
+    "ResolvedPath",
+    "UnknownPath",
+    "compile_path",
+    "normalize_path",
+    "path_strings",
+    "resolve_candidates",
+    "resolve_path",
+]
+
+_SHELL_WILDCARDS = frozenset("*?[")
+
+
+def path_strings(value: object) -> list[str]:
+    """The paths in a field value: a string, or the strings in a list/tuple."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list | tuple) else []
+
+
+def _as_tuple(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+StrOrList = Annotated[tuple[str, ...], BeforeValidator(_as_tuple, json_schema_input_type=str | list[str])]
+
+
+class PathSpec(BaseModel):
+    """A ``path:`` condition; a plain string or list is shorthand for ``glob``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    glob: StrOrList | None = None
+    in_: StrOrList | None = Field(default=None, alias="in")
+    under: StrOrList | None = None
+    outside: StrOrList | None = None
+    case_insensitive: bool = False
+    follow_symlinks: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"glob": data} if isinstance(data, str | list | tuple) else data
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> PathSpec:
+        if not (self.glob or self.in_ or self.under or self.outside):
+            raise ValueError("a path condition needs `glob`, `in`, `under` or `outside`")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class DirRef:
+    """A directory named in ``under`` / ``outside``: absolute, home-relative or the workspace."""
+
+    source: str
+    kind: Anchor  # ROOT (path is absolute), HOME (path is below home) or WORKSPACE
+    path: str
+
+    def bases(self, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
+        """The directory and its resolved form; ``None`` if it cannot be known for this event."""
+        if self.kind is Anchor.WORKSPACE:
+            raw = env.workspace or env.cwd
+            if not raw:
+                return None
+            try:
+                base = collapse(expand(raw, home))
+            except UnknownPath:
+                return None
+            if not base.startswith("/"):
+                return None
+        elif self.kind is Anchor.HOME:
+            if home is None:
+                return None
+            base = collapse(posixpath.join(home, self.path))
+        else:
+            base = self.path
+        return tuple(dict.fromkeys((base, real_dir(base))))
+
+
+_HOME = DirRef("~", Anchor.HOME, "")
+_WORKSPACE = DirRef("workspace", Anchor.WORKSPACE, "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    outcome: Outcome
+    detail: str = ""
+
+
+_NO = _Verdict(Outcome.NO)
+
+
+@dataclass(frozen=True, slots=True)
+class PathMatcher:
+    """A compiled ``path`` condition. ``groups``: each a set of globs of which one must match."""
+
+    groups: tuple[GlobGroup, ...]
+    under: tuple[DirRef, ...] = ()
+    outside: tuple[DirRef, ...] = ()
+    case_insensitive: bool = False
+    follow_symlinks: bool = True
+    home: str | None = None
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        """A string, or a list/tuple of strings (matches if any element does); anything else is NO."""
+        home = env.home or self.home
+        return self.match_resolved([resolve_path(p, env, home) for p in path_strings(value)], env)
+
+    def match_path(self, path: str, env: EvalEnv, *, shell_glob: bool = False) -> MatchResult:
+        """Decide one path. ``shell_glob=True`` (an unquoted shell word): a path with
+        ``*?[`` that does not match as written is UNKNOWN, since the shell expands it."""
+        result = self._match_one(resolve_path(path, env, env.home or self.home), env)
+        if result.outcome is Outcome.NO and shell_glob and _SHELL_WILDCARDS & set(path):
+            return MatchResult(Outcome.UNKNOWN, f"path `{path}` has shell wildcards that may expand to a match")
+        return result
+
+    def match_resolved(self, paths: Sequence[ResolvedPath], env: EvalEnv) -> MatchResult:
+        """Decide already-resolved paths: YES if any is YES, else UNKNOWN if any is UNKNOWN."""
+        best = NO
+        for resolved in paths:
+            result = self._match_one(resolved, env)
+            if result.outcome is Outcome.YES:
+                return result
+            best = result if best.outcome is Outcome.NO else best
+        return best
+
+    def _match_one(self, resolved: ResolvedPath, env: EvalEnv) -> MatchResult:
+        home = env.home or self.home
+        if resolved.home != home:  # resolved for another home (an index shared by policies)
+            resolved = resolve_path(resolved.raw, env, home)
+        if resolved.error is not None:
+            return self._without_cwd(resolved.raw, resolved.error)
+        names = resolved.names if self.follow_symlinks else resolved.names[:1]
+        if self.case_insensitive:
+            names = tuple(dict.fromkeys(fold_case(n) for n in names))
+        verdict = self._judge(names, env, home)
+        return MatchResult(verdict.outcome, verdict.detail.replace("{path}", resolved.raw))
+
+    def _without_cwd(self, path: str, err: UnknownPath) -> MatchResult:
+        """No cwd: a relative path can still be proven to match ``**/...`` globs, never not to."""
+        rel = err.relative
+        if rel is not None and not (self.under or self.outside) and posixpath.basename(rel) not in ("", ".", ".."):
+            rel = fold_case(rel) if self.case_insensitive else rel
+            hits = [group.first(rel, (Anchor.ANYWHERE,)) for group in self.groups]
+            if all(hits):
+                return MatchResult(Outcome.YES, f"`{path}` matches `{hits[0].source if hits[0] else ''}`")
+        return MatchResult(Outcome.UNKNOWN, f"path `{path}`: {err.detail}")
+
+    def _judge(self, names: Sequence[str], env: EvalEnv, home: str | None) -> _Verdict:
+        need_home = any(g.home is not None for g in self.groups)
+        homes = self._bases(_HOME, env, home) if need_home else ()
+        workspaces = self._bases(_WORKSPACE, env, home) if any(g.workspace is not None for g in self.groups) else ()
+        details: list[str] = []
+        unknown = ""
+        for group in self.groups:
+            verdict = _group_verdict(group, names, homes, workspaces)
+            if verdict.outcome is Outcome.NO:
+                return _NO
+            unknown = unknown or (verdict.detail if verdict.outcome is Outcome.UNKNOWN else "")
+            details.append(verdict.detail)
+        for verdict in (
+            self._containment(names, env, home, inside=True),
+            self._containment(names, env, home, inside=False),
+        ):
+            if verdict.outcome is Outcome.NO:
+                return _NO
+            unknown = unknown or (verdict.detail if verdict.outcome is Outcome.UNKNOWN else "")
+            details.append(verdict.detail)
+        if unknown:
+            return _Verdict(Outcome.UNKNOWN, unknown)
+        return _Verdict(Outcome.YES, "; ".join(d for d in details if d))
+
+    def _bases(self, ref: DirRef, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
+        bases = ref.bases(env, home)
+        if bases is not None and self.case_insensitive:
+            return tuple(dict.fromkeys(fold_case(b) for b in bases))
+        return bases
+
+    def _containment(self, names: Sequence[str], env: EvalEnv, home: str | None, *, inside: bool) -> _Verdict:
+        for ref in self.under if inside else self.outside:
+            bases = self._bases(ref, env, home)
+            if bases is None:
+                return _Verdict(Outcome.UNKNOWN, f"`{ref.source}` is not known for this event")
+            within = [any(relative_to(n, b) is not None for b in bases) for n in names]
+            if inside and not all(within):
+                return _NO
+            if not inside and all(within):
+                return _NO
+        refs = self.under if inside else self.outside
+        if not refs:
+            return _Verdict(Outcome.YES)
+        word = "under" if inside else "outside"
+        return _Verdict(Outcome.YES, f"`{{path}}` is {word} `{'`, `'.join(r.source for r in refs)}`")
+
+
+def _hit(group: GlobGroup, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> Any:
+    """The glob of ``group`` that matches ``name``; ``False`` if none; ``None`` if none
+    matched but a glob needs a base directory this event does not have."""
+    if group.whole is not None and group.whole.fullmatch(name) is not None:
+        return group.first(name, (Anchor.ROOT, Anchor.ANYWHERE))
+    missing = False
+    for regex, bases, anchor in ((group.home, homes, Anchor.HOME), (group.workspace, workspaces, Anchor.WORKSPACE)):
+        if regex is None:
+            continue
+        if bases is None:
+            missing = True
+            continue
+        for rest in (relative_to(name, b) for b in bases):
+            if rest is not None and regex.fullmatch(rest) is not None:
+                return group.first(rest, (anchor,))
+    return None if missing else False
+
+
+def _group_verdict(
+    group: GlobGroup, names: Sequence[str], homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None
+) -> _Verdict:
+    missing = False
+    for name in names:
+        glob = _hit(group, name, homes, workspaces)
+        if glob:
+            via = "" if name == names[0] else f" (resolved to `{name}`)"
+            return _Verdict(Outcome.YES, f"`{{path}}` matches `{glob.source}`{via}")
+        missing = missing or glob is None
+    if missing:
+        return _Verdict(Outcome.UNKNOWN, "a glob needs the home or workspace directory, which is not known")
+    return _NO
+
+
+def _dir_ref(raw: str, loc: tuple[str | int, ...]) -> DirRef:
+    if raw == "workspace":
+        return DirRef(raw, Anchor.WORKSPACE, "")
+    for prefix in ("~", "$HOME", "${HOME}"):
+        if raw == prefix or raw.startswith(prefix + "/"):
+            return DirRef(raw, Anchor.HOME, raw[len(prefix) :].lstrip("/"))
+    if not raw.startswith("/"):
+        raise SpecError(f"`{raw}` is not a directory rule", loc, help="use an absolute path, `~/...` or `workspace`")
+    return DirRef(raw, Anchor.ROOT, collapse(raw))
+
+
+def _loc(key: str, i: int, items: Sequence[object]) -> tuple[str | int, ...]:
+    return (key, i) if len(items) > 1 else (key,)
+
+
+def _compile_group(patterns: Iterable[tuple[str, tuple[str | int, ...], str]], ci: bool) -> GlobGroup:
+    globs: list[Glob] = []
+    for pattern, loc, origin in patterns:
+        try:
+            compiled = compile_globs(pattern, case_insensitive=ci)
+        except SpecError as err:
+            raise SpecError(origin + err.message, loc, code=err.code, help=err.help) from None
+        globs += compiled
+        globs += _rebased(compiled, ci)
+    return GlobGroup.of(tuple(globs))
+
+
+def _rebased(globs: Iterable[Glob], ci: bool) -> list[Glob]:
+    """For ``/etc/**`` where ``/etc`` is a symlink (macOS: ``/private/etc``), also the real spelling."""
+    extra: list[Glob] = []
+    for glob in globs:
+        if glob.anchor is Anchor.ROOT and glob.prefix != "/" and glob.tail is not None:
+            real = real_dir(glob.prefix)
+            real = fold_case(real) if ci else real
+            if real != glob.prefix:
+                escaped = "".join("\\" + c if c in "*?[]{}\\" else c for c in real)
+                extra += compile_globs(escaped + ("/" + glob.tail if glob.tail else ""), case_insensitive=ci)
+    return extra
+
+
+def compile_path(spec: PathSpec, ctx: CompileContext) -> PathMatcher:
+    """Compile every glob to RE2 now; an unknown list or bad glob is a :class:`SpecError` at its key."""
+    ci = spec.case_insensitive
+    groups: list[GlobGroup] = []
+    if spec.glob:
+        globs = spec.glob
+        groups.append(_compile_group(((g, _loc("glob", i, globs), "") for i, g in enumerate(globs)), ci))
+    if spec.in_:
+        names = spec.in_
+        items = [
+            (g, _loc("in", i, names), f"in list `{name}`: ")
+            for i, name in enumerate(names)
+            for g in ctx.named_list(name, _loc("in", i, names))
+        ]
+        groups.append(_compile_group(items, ci))
+    unders, outsides = spec.under or (), spec.outside or ()
+    under = tuple(_dir_ref(d, _loc("under", i, unders)) for i, d in enumerate(unders))
+    outside = tuple(_dir_ref(d, _loc("outside", i, outsides)) for i, d in enumerate(outsides))
+    home = ctx.home or _process_home()
+    return PathMatcher(tuple(groups), under, outside, ci, spec.follow_symlinks, home)
+
+
+def _process_home() -> str | None:
+    """The fallback when neither the policy nor the event says where home is."""
+    home = os.path.expanduser("~")
+    return home if home.startswith("/") else None

@@ -1,0 +1,252 @@
+"""Secret detectors: each built-in finds its credential, benign look-alikes pass, redaction is exact."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hookgate.policy.match.base import CompileContext, EvalEnv, Outcome, SpecError
+from hookgate.policy.match.secrets import (
+    ALIASES,
+    DETECTORS,
+    SecretHit,
+    SecretSpec,
+    compile_secret,
+    find_secrets,
+    mask_secrets_in,
+    redact_secrets,
+    unknown_detector,
+)
+
+# Fabricated credentials with the real shapes (none is live). Prefixes are split so that
+# repository secret scanners do not flag this file.
+
+
+def _pem(kind: str, body: str, *, end: bool = True) -> str:
+    text = f"-----BEGIN {kind}PRIVATE KEY-----\n{body}"
+    return text + f"\n-----END {kind}PRIVATE KEY-----" if end else text
+
+
+GHP = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"
+PEM = _pem("RSA ", "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Q")
+SSH = _pem("OPENSSH ", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=")
+EC_CUT = _pem("EC ", "MHcCAQEEIBYr4x9Qz", end=False)
+PAT = "github_" + "pat_11ABCDEFG0123456789_abcdefghijKLMNOP"
+GLPAT = "glp" + "at-Ab3De5Gh7Jk9Mn1Pq3St"
+SLACK = "xo" + "xb-123456789012-abcdefABCDEF"
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+FOUND = [
+    ("aws_access_key", "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    ("aws_access_key", '{"id": "ASIAY34FZKBOKMUTVV7A"}', "ASIAY34FZKBOKMUTVV7A"),
+    (
+        "aws_secret_key",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    (
+        "aws_secret_key",
+        'AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    ),
+    ("private_key", "key:\n" + PEM + "\ntrailer", PEM),
+    (
+        "private_key",
+        SSH,
+        SSH,
+    ),
+    (
+        "private_key",
+        "cut: " + EC_CUT,
+        EC_CUT,
+    ),
+    ("github_token", f"GITHUB_TOKEN={GHP}", GHP),
+    ("github_token", "gho_" + "x" * 36, "gho_" + "x" * 36),
+    (
+        "github_token",
+        "use " + PAT,
+        PAT,
+    ),
+    ("gitlab_token", "PRIVATE-TOKEN: " + GLPAT, GLPAT),
+    ("slack_token", "SLACK=" + SLACK, SLACK),
+    ("jwt", f"Cookie: session={JWT}; Path=/", JWT),
+    ("anthropic_key", "ANTHROPIC_API_KEY=sk-ant-api03-" + "Ab3_" * 10, "sk-ant-api03-" + "Ab3_" * 10),
+    ("generic_secret", 'api_key = "Zq8xLp3vR7mT2kW9sYb4"', "Zq8xLp3vR7mT2kW9sYb4"),
+    ("generic_secret", "DB_PASSWORD=c0rrect-H0rse-battery!", "c0rrect-H0rse-battery!"),
+    ("generic_secret", "client_secret: 9f86d081884c7d659a2feaa0c55ad015", "9f86d081884c7d659a2feaa0c55ad015"),
+    ("generic_secret", "curl -H 'Authorization: Bearer abcDEF123ghiJKL456mno'", "abcDEF123ghiJKL456mno"),
+    ("generic_secret", "mysql --password=Xy7Pq2Lm9Rt4Vn8", "Xy7Pq2Lm9Rt4Vn8"),
+]
+
+BENIGN = [
+    "password = os.environ['DB_PASSWORD']",
+    "token: ${{ secrets.GITHUB_TOKEN }}",
+    "api_key=<your-api-key-here>",
+    "secret_key = settings.SECRET_KEY_VALUE",
+    "api_key = get_api_key_v2()",
+    "password=hunter2",
+    "token = aaaaaaaaaaaaaaaaaaaa1",
+    "AKIAIOSFODNN7EXAMPL",  # one character short
+    "XAKIAIOSFODNN7EXAMPLE1",  # embedded in a longer word
+    "ghp_short",
+    "the keyword monkey = banana",
+    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
+    "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUU\n-----END CERTIFICATE-----",
+    "eyJhbGciOiJIUzI1NiJ9 alone is only a header",
+    "commit 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
+    "uuid: 550e8400-e29b-41d4-a716-446655440000",
+    "",
+]
+
+
+@pytest.mark.parametrize(("name", "text", "secret"), FOUND)
+def test_detector_finds_exactly_the_secret(name: str, text: str, secret: str) -> None:
+    hits = find_secrets(text, [name])
+    assert [(h.detector, text[h.start : h.end]) for h in hits] == [(name, secret)]
+
+
+@pytest.mark.parametrize(("name", "text", "secret"), FOUND)
+def test_all_detectors_together_redact_the_secret(name: str, text: str, secret: str) -> None:
+    redacted = redact_secrets(text)
+    assert secret not in redacted
+    assert "[REDACTED:" in redacted
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_text_has_no_secret(text: str) -> None:
+    assert find_secrets(text) == []
+    assert redact_secrets(text) == text
+
+
+def test_every_detector_has_a_positive_case() -> None:
+    assert {name for name, _, _ in FOUND} >= set(DETECTORS) - {"openai_key"}
+    assert find_secrets("OPENAI_API_KEY=sk-proj-" + "Ab3De5Gh7J" * 5)[0].detector == "openai_key"
+
+
+def test_alias_all_covers_every_detector() -> None:
+    assert set(ALIASES["all"]) == set(DETECTORS)
+    assert find_secrets(f"a {GHP} b", ["all"]) == find_secrets(f"a {GHP} b")
+
+
+def test_names_limit_the_detectors() -> None:
+    text = f"AKIAIOSFODNN7EXAMPLE {GHP}"
+    assert [h.detector for h in find_secrets(text, ["github_token"])] == ["github_token"]
+    assert [h.detector for h in find_secrets(text, ["aws"])] == ["aws_access_key"]
+
+
+def test_adjacent_tokens_are_all_found() -> None:
+    text = "AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE AKIAJ7ABCDEFGHIJKLMN"
+    assert len(find_secrets(text, ["aws_access_key"])) == 3
+
+
+def test_overlapping_hits_merge_so_nothing_leaks() -> None:
+    text = f"token={GHP}"
+    hits = find_secrets(text)
+    assert hits == [SecretHit("github_token", 6, len(text))]
+    assert redact_secrets(text) == "token=[REDACTED:github_token]"
+
+
+def test_redaction_replacement_template() -> None:
+    assert redact_secrets(f"x {GHP} y", replacement="***") == "x *** y"
+    assert redact_secrets(f"x {GHP} y {JWT}") == "x [REDACTED:github_token] y [REDACTED:jwt]"
+
+
+def test_positions_are_character_offsets_with_unicode() -> None:
+    text = f"clé → {GHP} ✓"
+    (hit,) = find_secrets(text)
+    assert text[hit.start : hit.end] == GHP
+
+
+def test_mask_secrets_in_nested_structure_returns_a_copy() -> None:
+    value = {
+        "messages": [{"role": "user", "content": f"my token is {GHP}"}],
+        "env": {"password": "Zq8xLp3vR7mT2kW9", "user": "bob"},
+        "count": 3,
+        "pair": ("AKIAIOSFODNN7EXAMPLE", None),
+    }
+    masked = mask_secrets_in(value)
+    assert masked["messages"][0]["content"] == "my token is [REDACTED:github_token]"
+    assert masked["env"] == {"password": "[REDACTED:generic_secret]", "user": "bob"}
+    assert masked["count"] == 3
+    assert masked["pair"] == ("[REDACTED:aws_access_key]", None)
+    assert value["messages"][0]["content"].endswith(GHP)  # original untouched
+
+
+def test_mask_keeps_short_or_referenced_passwords() -> None:
+    assert mask_secrets_in({"password": "${PW}"}) == {"password": "${PW}"}
+
+
+def test_unknown_detector_did_you_mean() -> None:
+    assert unknown_detector("jwt") is None
+    assert unknown_detector("all") is None
+    assert unknown_detector("githb_token") == "unknown secret detector `githb_token`; did you mean `github_token`?"
+    with pytest.raises(SpecError) as err:
+        find_secrets("x", ["aws_acess_key"])
+    assert err.value.code == "compile.unknown_detector"
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [("all", ("all",)), (["jwt", "private_key"], ("jwt", "private_key")), ({"detectors": ["aws"]}, ("aws",))],
+)
+def test_spec_shorthands(raw: object, names: tuple[str, ...]) -> None:
+    assert SecretSpec.model_validate(raw).detectors == names
+
+
+def test_spec_rejects_unknown_keys() -> None:
+    with pytest.raises(ValueError, match="extra"):
+        SecretSpec.model_validate({"detectors": ["jwt"], "entropy": 3})
+
+
+def test_compile_reports_bad_name_with_its_index() -> None:
+    with pytest.raises(SpecError) as err:
+        compile_secret(SecretSpec.model_validate(["jwt", "slak_token"]), CompileContext())
+    assert err.value.loc == (1,)
+    assert "did you mean `slack_token`" in err.value.message
+    with pytest.raises(SpecError):
+        compile_secret(SecretSpec.model_validate([]), CompileContext())
+
+
+def test_matcher_scans_strings_dicts_and_lists() -> None:
+    env = EvalEnv()
+    m = compile_secret(SecretSpec.model_validate(["private_key", "github_token"]), CompileContext())
+    assert m.match(f"see {PEM}", env).outcome is Outcome.YES
+    assert "private_key" in m.match(PEM, env).detail
+    assert m.match({"a": [1, {"b": GHP}]}, env).outcome is Outcome.YES
+    assert m.match({"a": "AKIAIOSFODNN7EXAMPLE"}, env).outcome is Outcome.NO  # not a selected detector
+    assert m.match(None, env).outcome is Outcome.NO
+    assert m.match(42, env).outcome is Outcome.NO
+
+
+def test_matcher_flags_dict_password_field() -> None:
+    m = compile_secret(SecretSpec.model_validate("all"), CompileContext())
+    assert m.match({"password": "Zq8xLp3vR7mT2kW9"}, EvalEnv()).outcome is Outcome.YES
+    assert m.match({"password": "changeme"}, EvalEnv()).outcome is Outcome.NO
+
+
+def test_matcher_too_deep_is_unknown() -> None:
+    value: object = "x"
+    for _ in range(100):
+        value = [value]
+    m = compile_secret(SecretSpec.model_validate("all"), CompileContext())
+    assert m.match(value, EvalEnv()).outcome is Outcome.UNKNOWN
+
+
+@given(st.text(max_size=200))
+def test_redaction_never_grows_a_secret_and_is_idempotent(text: str) -> None:
+    once = redact_secrets(text)
+    assert find_secrets(once) == []
+    assert redact_secrets(once) == once
+
+
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=80))
+def test_secret_embedded_in_noise_is_always_redacted(noise: str) -> None:
+    text = f"{noise} {GHP} {noise}"
+    assert GHP not in redact_secrets(text)
+
+
+def test_lone_surrogates_and_emoji_keep_offsets_right() -> None:
+    text = f"\ud800 😀 x={GHP} 😀 {PEM}"
+    hits = find_secrets(text)
+    assert [text[h.start : h.end] for h in hits] == [GHP, PEM]
