@@ -119,3 +119,11 @@ def test_policy_file_header() -> None:
     for bad in ({"version": "1", "policy": "p"}, {"version": True, "policy": "p"}, {"version": 1, "policy": "Caps"}):
         with pytest.raises(ValidationError):
             PolicyFile.model_validate(bad)
+
+
+def test_redact_accepts_detector_aliases_and_suggests_for_typos() -> None:
+    from hookgate.policy.model import RedactOp
+
+    assert RedactOp.model_validate({"fields": ["x"], "detectors": ["aws_key", "tokens"]}).detectors
+    with pytest.raises(ValidationError, match="did you mean `github_token`"):
+        RedactOp.model_validate({"fields": ["x"], "detectors": ["github_tokn"]})

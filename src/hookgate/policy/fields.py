@@ -8,7 +8,6 @@ a pydantic internals dump.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from hookgate.diagnostics import did_you_mean
+from hookgate.policy.match.secrets import unknown_detector
 from hookgate.policy.selectors import EventNameError, resolve_selector
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "Re2Pattern",
     "ToolNames",
     "check_re2",
-    "known_detectors",
     "list_of",
     "one_or_many",
     "parse_duration",
@@ -192,23 +190,11 @@ Re2Pattern = Annotated[StrictStr, AfterValidator(_re2)]
 # -- secret detectors --------------------------------------------------------------
 
 
-def known_detectors() -> tuple[str, ...] | None:
-    """Detector names from :mod:`hookgate.policy.match.secrets`, or None while it is unavailable."""
-    try:
-        secrets = importlib.import_module("hookgate.policy.match.secrets")
-    except ImportError:
-        return None
-    detectors: Any = getattr(secrets, "DETECTORS", None)
-    return None if detectors is None else tuple(str(name) for name in detectors)
-
-
 def _detector(value: str) -> str:
-    known = known_detectors()
-    if value == "all" or known is None or value in known:
-        return value
-    hint = did_you_mean(value, [*known, "all"])
-    suffix = f"; did you mean `{hint}`?" if hint else ""
-    raise _error("unknown_detector", f"unknown secret detector `{value}`{suffix}")
+    problem = unknown_detector(value)
+    if problem is not None:
+        raise _error("unknown_detector", problem)
+    return value
 
 
 DetectorName = Annotated[StrictStr, AfterValidator(_detector)]
