@@ -43,6 +43,8 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_NODES = 200_000
 
 PathKey = tuple[str | int, ...]
+_Entries = list[tuple[PathKey, Location]]
+_Groups = dict[PathKey, tuple[_Entries, _Entries]]
 
 _STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
@@ -75,6 +77,22 @@ for _tag, _pattern, _first in (
 ):
     _CoreSchemaLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
+_FIRST_CHAR = _CoreSchemaLoader.yaml_implicit_resolvers
+
+
+def _resolve(self: Any, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+    """PyYAML's resolver, minus path resolvers: a plain scalar is tried against the
+    core-schema patterns for its first character, anything else gets its kind's tag."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, pattern in _FIRST_CHAR.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+        return _STR
+    return "tag:yaml.org,2002:seq" if kind is SequenceNode else "tag:yaml.org,2002:map"
+
+
+_CoreSchemaLoader.resolve = _resolve
 _Loader = _CoreSchemaLoader
 
 
@@ -102,6 +120,9 @@ class PositionMap:
     file: str
     values: dict[PathKey, Location] = field(default_factory=dict)
     keys: dict[PathKey, Location] = field(default_factory=dict)
+    _groups: dict[int, tuple[tuple[int, int, int], _Groups]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def value(self, path: PathKey) -> Location:
         """Where the value at ``path`` starts (nearest known ancestor if unknown)."""
@@ -122,12 +143,30 @@ class PositionMap:
         return table.get((), Location(self.file, 1, 1))
 
     def rebased(self, prefix: PathKey) -> PositionMap:
-        """The sub-map of everything under ``prefix``, with paths relative to it."""
+        """The sub-map of everything under ``prefix``, with paths relative to it.
+
+        Costs the size of that sub-tree: entries are grouped by prefix once per
+        prefix length, so rebasing each of 10,000 rules stays linear overall.
+        """
         n = len(prefix)
+        values, keys = self._grouped(n).get(tuple(prefix), ((), ()))
         sub = PositionMap(self.file)
-        sub.values = {p[n:]: loc for p, loc in self.values.items() if p[:n] == prefix}
-        sub.keys = {p[n:]: loc for p, loc in self.keys.items() if p[:n] == prefix and len(p) > n}
+        sub.values = {p[n:]: loc for p, loc in values}
+        sub.keys = {p[n:]: loc for p, loc in keys if len(p) > n}
         return sub
+
+    def _grouped(self, n: int) -> _Groups:
+        stamp = (n, len(self.values), len(self.keys))
+        cached = self._groups.get(n)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        groups: _Groups = {}
+        for table, slot in ((self.values, 0), (self.keys, 1)):
+            for path, loc in table.items():
+                if len(path) >= n:
+                    groups.setdefault(path[:n], ([], []))[slot].append((path, loc))
+        self._groups[n] = (stamp, groups)
+        return groups
 
 
 @dataclass(frozen=True, slots=True)
