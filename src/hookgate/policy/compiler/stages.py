@@ -1,0 +1,158 @@
+"""The compiler's stages, run in order over one :class:`CompileState`.
+
+Each stage reads what earlier stages produced, appends diagnostics instead
+of raising (so one run reports every error), and can be run and tested on
+its own. ``validate`` stops after any stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hookgate.diagnostics import Diagnostic
+from hookgate.policy.compiler.index import EventTable, build_event_tables
+from hookgate.policy.compiler.lint import lint_rules
+from hookgate.policy.compiler.rules import EFFECT_OF, CompiledRule, compile_tool_selector
+from hookgate.policy.conditions.compile import compile_condition
+from hookgate.policy.effects import (
+    DEFAULT_OPTIONS,
+    AskSpec,
+    DenySpec,
+    InjectSpec,
+    ModifyOp,
+    ModifySpec,
+    compile_template,
+    redact_op,
+    remove_op,
+    replace_op,
+    set_op,
+)
+from hookgate.policy.match.base import CompileContext, SpecError
+
+__all__ = ["STAGES", "CompileState", "Stage"]
+
+
+@dataclass(slots=True)
+class CompileState:
+    """What the stages build up: compiled rules, event tables, diagnostics."""
+
+    policy_set: Any
+    rules: list[CompiledRule] = field(default_factory=list)
+    tables: dict[str, EventTable] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    on_ask_deny: bool = False
+    workspace: str | None = None
+    ctx: CompileContext = field(default_factory=CompileContext)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def report(self, loaded: Any, exc: SpecError, prefix: tuple[str | int, ...]) -> None:
+        """Turn a spec error (``loc`` relative to ``prefix`` in the rule) into a positioned diagnostic."""
+        path = (*prefix, *exc.loc)
+        keyish = exc.code in ("compile.unknown_operator", "compile.bad_field_path") or exc.code.endswith("_spec")
+        where = loaded.positions.key(path) if keyish else loaded.positions.value(path)
+        self.diagnostics.append(Diagnostic(exc.code, f"rule `{loaded.rule.id}`: {exc.message}", where,
+                                           help=exc.help))
+
+
+def resolve_events(state: CompileState) -> None:
+    """Rules in evaluation order (priority, then file order) with their event and tool selectors."""
+    ps = state.policy_set
+    settings = ps.settings
+    state.on_ask_deny = bool(getattr(settings, "asks_become_denies", False))
+    state.workspace = getattr(settings, "workspace", None)
+    state.ctx = CompileContext(lists={k: tuple(v) for k, v in ps.lists.items()})
+    ordered = sorted(enumerate(ps.rules), key=lambda p: (p[1].rule.priority, p[0]))
+    for key, (order, loaded) in enumerate(ordered):
+        rule = loaded.rule
+        tools = None
+        if rule.tool is not None:
+            try:
+                tools = compile_tool_selector(tuple(rule.tool))
+            except SpecError as exc:
+                state.report(loaded, exc, ("tool",))
+        effect = rule.effect
+        unknown = rule.on_unknown == "match" if rule.on_unknown is not None else effect in ("deny", "ask")
+        state.rules.append(CompiledRule(
+            key=key, id=rule.id, effect=EFFECT_OF[effect], audit=rule.audit,
+            unknown_matches=unknown, priority=rule.priority, order=order,
+            events=tuple(rule.on), tools=tools, location=loaded.location, source=loaded,
+        ))
+
+
+def compile_conditions(state: CompileState) -> None:
+    """``when``/``unless`` of every rule into condition trees (errors at their key or value)."""
+    for cr in state.rules:
+        loaded = cr.source
+        for name in ("when", "unless"):
+            spec = getattr(loaded.rule, name)
+            if spec is None:
+                continue
+            errors: list[SpecError] = []
+            cond = compile_condition(spec, state.ctx, errors)
+            for exc in errors:
+                state.report(loaded, exc, (name,))
+            setattr(cr, name, cond)
+
+
+def compile_effects(state: CompileState) -> None:
+    """Each rule's effect into what the engine applies (templates parsed, regexes compiled)."""
+    for cr in state.rules:
+        loaded = cr.source
+        rule = loaded.rule
+        try:
+            _compile_effect(cr, rule)
+        except SpecError as exc:
+            state.report(loaded, exc, (rule.effect,))
+
+
+def _compile_effect(cr: CompiledRule, rule: Any) -> None:
+    if rule.deny is not None:
+        cr.action = DenySpec(rule.deny.reason, rule.deny.user_message)
+    elif rule.ask is not None:
+        a = rule.ask
+        cr.action = AskSpec(compile_template(a.prompt, loc=("prompt",)), tuple(a.options or DEFAULT_OPTIONS),
+                            float(a.timeout), a.default, a.reason, a.risk)
+    elif rule.modify is not None:
+        cr.action = ModifySpec(tuple(_modify_ops(rule.modify)))
+    elif rule.inject is not None:
+        cr.action = InjectSpec(rule.inject.text, rule.inject.role, rule.inject.ephemeral)
+    else:
+        cr.allow_reason = rule.allow.reason
+
+
+def _modify_ops(spec: Any) -> list[ModifyOp]:
+    ops = [set_op(path, value, loc=("set", path)) for path, value in spec.set.items()]
+    ops += [remove_op(path, loc=("remove", i)) for i, path in enumerate(spec.remove)]
+    ops += [replace_op(r.field, r.regex, r.with_, loc=("replace", i)) for i, r in enumerate(spec.replace)]
+    if spec.redact is not None:
+        red = spec.redact
+        ops += [redact_op(f, tuple(red.detectors), red.replacement, loc=("redact", "fields", i))
+                for i, f in enumerate(red.fields)]
+    return ops
+
+
+def build_indexes(state: CompileState) -> None:
+    """Per event: rules by tool name and, per field, literal/regex/domain indexes."""
+    state.tables = build_event_tables(state.rules)
+
+
+def lint(state: CompileState) -> None:
+    """Warnings: shadowed, unreachable and duplicate rules."""
+    state.diagnostics.extend(lint_rules(state.rules))
+
+
+Stage = Callable[[CompileState], None]
+
+#: the stages, in order; ``validate(..., until=name)`` stops after the named one
+STAGES: Mapping[str, Stage] = {
+    "resolve_events": resolve_events,
+    "compile_conditions": compile_conditions,
+    "compile_effects": compile_effects,
+    "build_indexes": build_indexes,
+    "lint": lint,
+}

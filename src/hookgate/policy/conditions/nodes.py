@@ -1,0 +1,150 @@
+"""Compiled condition trees, evaluated with three-valued logic.
+
+Every node answers a :class:`MatchResult`: YES, NO or UNKNOWN (a domain
+matcher could not understand its input). Combinators follow Kleene logic so
+that "not understood" survives ``all``/``any``/``not`` instead of silently
+becoming a pass: ``all`` is NO if any part is NO, else UNKNOWN if any part is;
+``any`` is YES if any part is, else UNKNOWN if any part is; ``not`` swaps YES
+and NO and keeps UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hookgate.policy.conditions.fields import FieldPath
+from hookgate.policy.match.base import NO, EvalEnv, Matcher, MatchResult, Outcome
+
+__all__ = ["ALWAYS", "NEVER", "AllOf", "AnyOf", "Cond", "Constant", "FieldCond", "Not", "conjunction_atoms"]
+
+_YES, _UNKNOWN = Outcome.YES, Outcome.UNKNOWN
+
+
+class Cond(Protocol):
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A condition with a fixed answer (absent ``when``; placeholder for a spec that failed to compile)."""
+
+    result: MatchResult
+
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
+        return self.result
+
+
+ALWAYS = Constant(MatchResult(Outcome.YES, "no condition"))
+NEVER = Constant(NO)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldCond:
+    """Operators on one field path: all must hold on one value; any value may satisfy them.
+
+    ``exists`` (when set) is about the field as a whole, so it is checked
+    before the per-value operators.
+    """
+
+    path: FieldPath
+    ops: tuple[Matcher, ...]
+    summary: str
+    exists: bool | None = None
+    get: Callable[[Mapping[str, Any]], list[Any]] = field(init=False, compare=False, repr=False)
+    yes: MatchResult = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "get", self.path.getter())
+        object.__setattr__(self, "yes", MatchResult(Outcome.YES, self.summary))
+
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
+        values = self.get(data)
+        if self.exists is not None and bool(values) != self.exists:
+            return NO
+        if not self.ops:
+            return self.yes
+        unknown: MatchResult | None = None
+        for value in values:
+            r = self._test_value(value, env)
+            if r.outcome is _YES:
+                return r
+            if r.outcome is _UNKNOWN and unknown is None:
+                unknown = r
+        return unknown or NO
+
+    def _test_value(self, value: Any, env: EvalEnv) -> MatchResult:
+        unknown: MatchResult | None = None
+        detail = ""
+        for op in self.ops:
+            r = op.match(value, env)
+            if r.outcome is Outcome.NO:
+                return NO
+            if r.outcome is _UNKNOWN:
+                unknown = unknown or r
+            elif r.detail:
+                detail = r.detail
+        if unknown is not None:
+            return MatchResult(_UNKNOWN, f"`{self.path.text}`: {unknown.detail or 'not understood'}")
+        return MatchResult(_YES, f"`{self.path.text}`: {detail}") if detail else self.yes
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Cond, ...]
+
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
+        unknown: MatchResult | None = None
+        details: list[str] = []
+        for part in self.parts:
+            r = part.test(data, env)
+            if r.outcome is Outcome.NO:
+                return NO
+            if r.outcome is _UNKNOWN:
+                unknown = unknown or r
+            elif r.detail:
+                details.append(r.detail)
+        if unknown is not None:
+            return unknown
+        return MatchResult(_YES, "; ".join(details))
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Cond, ...]
+
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
+        unknown: MatchResult | None = None
+        for part in self.parts:
+            r = part.test(data, env)
+            if r.outcome is _YES:
+                return r
+            if r.outcome is _UNKNOWN and unknown is None:
+                unknown = r
+        return unknown or NO
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    part: Cond
+
+    def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
+        r = self.part.test(data, env)
+        if r.outcome is _YES:
+            return NO
+        if r.outcome is _UNKNOWN:
+            return r
+        return MatchResult(_YES, "negated condition did not hold")
+
+
+def conjunction_atoms(cond: Cond) -> list[FieldCond]:
+    """The field conditions that must ALL hold for ``cond`` to hold (index candidates)."""
+    if isinstance(cond, FieldCond):
+        return [cond]
+    if isinstance(cond, AllOf):
+        out: list[FieldCond] = []
+        for part in cond.parts:
+            out.extend(conjunction_atoms(part))
+        return out
+    return []

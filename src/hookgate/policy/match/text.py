@@ -1,0 +1,376 @@
+"""Text and literal operators, and the per-field index that makes them cheap.
+
+Operators here answer only YES or NO (text is never "not understood"). A
+text operator applied to a list or mapping applies to every string leaf
+inside it (any leaf), so ``messages[*].content`` works whether a message's
+content is a string or a list of content blocks.
+
+:class:`TextIndex` groups the literal operators of many rules on one field:
+``equals``/``in`` become hash lookups, ``prefix`` a character trie, and every
+regex-like operator (``regex``, ``glob``, ``suffix``, ``contains``) one
+combined RE2 set, so a decision costs one pass over the value, not one pass
+per rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome, SpecError
+
+__all__ = [
+    "YES",
+    "Contains",
+    "Equals",
+    "Glob",
+    "In",
+    "Prefix",
+    "Regex",
+    "Suffix",
+    "TextIndex",
+    "TextOp",
+    "check_re2",
+    "compile_re2",
+    "glob_to_regex",
+    "iter_leaves",
+    "string_leaves",
+]
+
+YES = MatchResult(Outcome.YES)
+_MAX_LEAVES = 10_000
+_MAX_DEPTH = 32
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.max_mem = 64 << 20  # a combined set needs room; RE2 allocates its DFA cache lazily
+_LAZY: Any = object()  # RE2 set not built yet
+_ALL: Any = object()  # RE2 set could not be built: every pattern is a candidate
+
+
+def compile_re2(pattern: str, *, loc: tuple[str | int, ...] = ()) -> Any:
+    """Compile an RE2 pattern, turning its error into a positioned :class:`SpecError`."""
+    try:
+        return re2.compile(pattern, options=_OPTIONS)
+    except re2.error as exc:
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise SpecError(f"invalid regex `{pattern}`: {detail}", loc, code="compile.bad_regex",
+                        help="patterns use RE2 syntax: no lookaround or backreferences") from None
+
+
+def check_re2(pattern: str, *, loc: tuple[str | int, ...] = ()) -> None:
+    """Raise a positioned :class:`SpecError` if RE2 cannot parse ``pattern`` (parsing only: cheap)."""
+    try:
+        re2.Set.SearchSet(_OPTIONS).Add(pattern)
+    except re2.error:
+        compile_re2(pattern, loc=loc)  # for RE2's own explanation
+        raise SpecError(f"invalid regex `{pattern}`", loc, code="compile.bad_regex") from None
+
+
+def glob_to_regex(glob: str) -> str:
+    """Anchored RE2 for a glob: ``**`` any run, ``*`` any run without ``/``, ``?`` one non-``/``."""
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        c = glob[i]
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re2.escape(c))
+        i += 1
+    return "(?s)^" + "".join(out) + r"\z"
+
+
+def iter_leaves(value: Any, depth: int = 0) -> Iterator[Any]:
+    """Every scalar leaf of a JSON-like value (bounded, so hostile input stays cheap)."""
+    if isinstance(value, dict):
+        if depth < _MAX_DEPTH:
+            for v in value.values():
+                yield from iter_leaves(v, depth + 1)
+    elif isinstance(value, list | tuple):
+        if depth < _MAX_DEPTH:
+            for v in value:
+                yield from iter_leaves(v, depth + 1)
+    else:
+        yield value
+
+
+def string_leaves(value: Any) -> Iterator[str]:
+    """The string leaves of ``value`` (the value itself when it is a string)."""
+    if isinstance(value, str):
+        yield value
+        return
+    for n, leaf in enumerate(iter_leaves(value)):
+        if n >= _MAX_LEAVES:
+            return
+        if isinstance(leaf, str):
+            yield leaf
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that does not confuse ``True`` with ``1``."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class TextOp:
+    """Base of the literal/text operators; subclasses implement ``hit(str)``."""
+
+    case_insensitive: bool
+
+    def hit(self, text: str) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        ci = self.case_insensitive
+        for s in string_leaves(value):
+            if self.hit(s.casefold() if ci else s):
+                return YES
+        return NO
+
+
+@dataclass(frozen=True, slots=True)
+class Equals(TextOp):
+    value: Any
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        want = self.value
+        if not isinstance(want, str):
+            return YES if any(_same(leaf, want) for leaf in iter_leaves(value)) else NO
+        return TextOp.match(self, value, env)
+
+    def hit(self, text: str) -> bool:
+        return bool(text == self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class In(TextOp):
+    values: frozenset[Any]
+    others: tuple[Any, ...]  # non-string members, compared type-strictly
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        if self.others and any(_same(leaf, o) for leaf in iter_leaves(value) for o in self.others):
+            return YES
+        return TextOp.match(self, value, env)
+
+    def hit(self, text: str) -> bool:
+        return text in self.values
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix(TextOp):
+    prefixes: tuple[str, ...]
+
+    def hit(self, text: str) -> bool:
+        return text.startswith(self.prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class Suffix(TextOp):
+    suffixes: tuple[str, ...]
+
+    def hit(self, text: str) -> bool:
+        return text.endswith(self.suffixes)
+
+
+@dataclass(frozen=True, slots=True)
+class Contains(TextOp):
+    needles: tuple[str, ...]
+
+    def hit(self, text: str) -> bool:
+        return any(n in text for n in self.needles)
+
+
+class Regex:
+    """An RE2 search (``glob`` compiles to an anchored one); ``pattern`` is the RE2 source.
+
+    The pattern's syntax is checked at compile time, but the program is only
+    built on first use: a 10,000-rule policy must not pay for thousands of
+    regexes its index will rarely let through.
+    """
+
+    __slots__ = ("_compiled", "case_insensitive", "pattern")
+
+    def __init__(self, case_insensitive: bool, pattern: str, *, loc: tuple[str | int, ...] = ()) -> None:
+        check_re2(pattern, loc=loc)
+        self.case_insensitive = case_insensitive
+        self.pattern = pattern
+        self._compiled: Any = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Regex) and type(other) is type(self) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    @property
+    def compiled(self) -> Any:
+        if self._compiled is None:
+            self._compiled = compile_re2(self.pattern)
+        return self._compiled
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        search = self.compiled.search
+        if type(value) is str:
+            return YES if search(value) is not None else NO
+        for s in string_leaves(value):
+            if search(s) is not None:
+                return YES
+        return NO
+
+
+class Glob(Regex):
+    """Marker subclass: a glob, compiled to an anchored regex."""
+
+    __slots__ = ()
+
+
+def _ci(pattern: str, *, case_insensitive: bool) -> str:
+    return "(?i)" + pattern if case_insensitive else pattern
+
+
+class _Trie:
+    """Character trie of prefixes: walking a value visits only its own prefixes."""
+
+    __slots__ = ("root",)
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+
+    def add(self, prefix: str, key: int) -> None:
+        node = self.root
+        for ch in prefix:
+            node = node.setdefault(ch, {})
+        node.setdefault("", []).append(key)
+
+    def walk(self, text: str, out: list[int]) -> None:
+        node = self.root
+        hits = node.get("")
+        if hits:
+            out.extend(hits)
+        for ch in text:
+            node = node.get(ch)  # type: ignore[assignment]
+            if node is None:
+                return
+            hits = node.get("")
+            if hits:
+                out.extend(hits)
+
+
+class TextIndex:
+    """Candidates for the literal operators of many rules on one field.
+
+    ``candidates`` returns a superset of the keys whose operator matches a
+    string leaf of the value; the engine then checks each candidate fully.
+    """
+
+    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_patterns", "_set", "_set_keys", "_trie", "_trie_ci")
+
+    def __init__(self) -> None:
+        self._exact: dict[Any, list[int]] = {}
+        self._exact_ci: dict[str, list[int]] = {}
+        self._trie = _Trie()
+        self._trie_ci = _Trie()
+        self._patterns: list[tuple[str, int]] = []
+        self._set: Any = None
+        self._set_keys: tuple[int, ...] = ()
+        self._ci_used = False
+
+    @staticmethod
+    def indexable(op: object) -> bool:
+        return isinstance(op, Equals | In | Prefix | Suffix | Contains | Regex)
+
+    def add(self, op: TextOp | Regex, key: int) -> None:
+        if isinstance(op, Equals | In):
+            members: Iterable[Any] = (op.value,) if isinstance(op, Equals) else (*op.values, *op.others)
+            table = self._exact_ci if op.case_insensitive else self._exact
+            self._ci_used |= op.case_insensitive
+            for m in members:
+                table.setdefault(m, []).append(key)
+        elif isinstance(op, Prefix):
+            trie = self._trie_ci if op.case_insensitive else self._trie
+            self._ci_used |= op.case_insensitive
+            for p in op.prefixes:
+                trie.add(p, key)
+        elif isinstance(op, Regex):
+            self._patterns.append((op.pattern, key))
+        elif isinstance(op, Suffix | Contains):
+            needles = op.suffixes if isinstance(op, Suffix) else op.needles
+            tail = r"\z" if isinstance(op, Suffix) else ""
+            for n in needles:
+                self._patterns.append((_ci(re2.escape(n) + tail, case_insensitive=op.case_insensitive), key))
+        else:  # pragma: no cover - guarded by indexable()
+            raise TypeError(f"not indexable: {op!r}")
+        self._set = None
+
+    def freeze(self, *, eager: bool = False) -> None:
+        """Prepare the combined RE2 set; it is built on first use unless ``eager``."""
+        self._set_keys = tuple(k for _, k in self._patterns)
+        self._set = _LAZY if self._patterns else None
+        if eager:
+            self._build_set()
+
+    def _build_set(self) -> None:
+        if self._set is not _LAZY:
+            return
+        rset = re2.Set.SearchSet(_SET_OPTIONS)
+        for pattern, _ in self._patterns:
+            rset.Add(pattern)
+        try:
+            rset.Compile()
+        except re2.error:  # too big for RE2's memory budget: no filtering, every regex rule stays a candidate
+            self._set = _ALL
+            return
+        self._set = rset
+
+    def candidates(self, value: object, env: EvalEnv) -> list[int]:
+        out: list[int] = []
+        if type(value) is str:
+            self._one(value, out)
+            return out
+        for s in string_leaves(value):
+            self._one(s, out)
+        if self._exact and not isinstance(value, str):
+            for leaf in iter_leaves(value):
+                if not isinstance(leaf, str | dict | list) and leaf.__hash__ is not None:
+                    out.extend(self._exact.get(leaf, ()))
+        return out
+
+    def _one(self, s: str, out: list[int]) -> None:
+        hit = self._exact.get(s)
+        if hit:
+            out.extend(hit)
+        if self._trie.root:
+            self._trie.walk(s, out)
+        if self._ci_used:
+            folded = s.casefold()
+            hit = self._exact_ci.get(folded)
+            if hit:
+                out.extend(hit)
+            if self._trie_ci.root:
+                self._trie_ci.walk(folded, out)
+        rset = self._set
+        if rset is not None:
+            if rset is _LAZY:
+                self._build_set()
+                rset = self._set
+            if rset is _ALL:
+                out.extend(self._set_keys)
+                return
+            found: Sequence[int] | None = rset.Match(s)
+            if found:
+                keys = self._set_keys
+                out.extend(keys[i] for i in found)

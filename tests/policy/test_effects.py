@@ -1,0 +1,115 @@
+"""Effects: modify never mutates its input, chains by priority; templates are safe."""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hookgate.diagnostics import DiagnosticError
+from hookgate.policy.api import Plan, compile_files
+from hookgate.policy.effects import compile_template
+from hookgate.policy.match.base import SpecError
+
+
+def plan_of(tmp_path: Path, rules: str) -> Plan:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
+    return compile_files([path])
+
+
+def test_modify_ops_produce_a_new_dict(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, r"""
+    - id: rewrite
+      tool: bash
+      modify:
+        set: {tool_input.timeout: 60, tool_input.opts.depth: 1}
+        remove: [tool_input.env]
+        replace: [{field: tool_input.command, regex: '--force\b', with: --force-with-lease}]
+    """)
+    data = {"tool_name": "bash", "tool_input": {"command": "git push --force", "env": {"A": "1"}}}
+    before = copy.deepcopy(data)
+    d = plan.evaluate("tool:pre", data)
+    assert data == before
+    assert d.effect == "modify"
+    assert d.data == {"tool_name": "bash", "tool_input": {"command": "git push --force-with-lease", "timeout": 60,
+                                                          "opts": {"depth": 1}}}
+
+
+def test_modify_writes_where_the_event_keeps_the_field(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, "- id: t\n  tool: bash\n  modify: {set: {tool_input.timeout: 5}}\n")
+    d = plan.evaluate("tool:pre", {"name": "bash", "input": {"command": "ls"}})
+    assert d.data == {"name": "bash", "input": {"command": "ls", "timeout": 5}}
+
+
+def test_modify_rules_chain_in_priority_order(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: second
+      priority: 10
+      tool: bash
+      modify: {replace: [{field: tool_input.command, regex: 'b', with: 'c'}]}
+    - id: first
+      priority: -5
+      tool: bash
+      modify: {replace: [{field: tool_input.command, regex: 'a', with: 'b'}]}
+    """)
+    d = plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": {"command": "a"}})
+    assert d.data is not None and d.data["tool_input"]["command"] == "c"
+    assert d.rules == ("first", "second")
+
+
+def test_replace_reaches_strings_inside_content_blocks(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: scrub
+      on: provider:request
+      modify: {replace: [{field: 'messages[*].content', regex: 'hunter2', with: '***'}]}
+    """)
+    data = {"messages": [{"role": "user", "content": [{"type": "text", "text": "pw hunter2"}]},
+                         {"role": "user", "content": "hunter2!"}]}
+    d = plan.evaluate("provider:request", data)
+    assert d.data is not None
+    assert d.data["messages"][0]["content"][0]["text"] == "pw ***"
+    assert d.data["messages"][1]["content"] == "***!"
+    assert data["messages"][1]["content"] == "hunter2!"
+
+
+def test_redact_uses_the_secret_detectors(tmp_path: Path) -> None:
+    pytest.importorskip("hookgate.policy.match.secrets")
+    plan = plan_of(tmp_path, """
+    - id: redact
+      on: provider:request
+      modify: {redact: {fields: ['messages[*].content'], detectors: [all]}}
+    """)
+    d = plan.evaluate("provider:request", {"messages": [{"content": "key AKIAIOSFODNN7EXAMPLE here"}]})
+    assert d.data is not None
+    text = d.data["messages"][0]["content"]
+    assert "AKIAIOSFODNN7EXAMPLE" not in text and "[REDACTED:" in text
+
+
+def test_template_fills_fields_and_escapes_control_characters() -> None:
+    t = compile_template("Run {tool_input.command} in {cwd}? {{literal}} {missing.field}")
+    out = t.render({"tool_input": {"command": "ls\x1b[31m"}, "cwd": "/srv"})
+    assert out == "Run ls\\x1b[31m in /srv? {literal} <missing>"
+
+
+@pytest.mark.parametrize("text", ["{tool_input.command!r}", "{cwd:>99999}", "{a.__class__()}", "{open", "x}"])
+def test_template_rejects_anything_but_field_paths(text: str) -> None:
+    with pytest.raises(SpecError) as info:
+        compile_template(text)
+    assert info.value.code in ("compile.bad_template", "compile.bad_field_path")
+
+
+def test_template_error_is_positioned(tmp_path: Path) -> None:
+    with pytest.raises(DiagnosticError) as info:
+        plan_of(tmp_path, "- id: a\n  ask: 'run {cmd!r}?'\n")
+    [diag] = info.value.diagnostics
+    assert diag.code == "compile.bad_template"
+    assert diag.location is not None and (diag.location.line, diag.location.column) == (5, 10)
+
+
+def test_long_values_are_truncated_in_prompts() -> None:
+    data: dict[str, Any] = {"x": "a" * 2000}
+    assert compile_template("{x}").render(data).endswith("…")
