@@ -23,6 +23,8 @@ from hookgate.diagnostics import DiagnosticError, HookgateError
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("demo", "Run a scripted agent session through the bundled demo plan: deny, redact, inject, ask, log."),
+    "run": ("run", "Mount a plan's hooks and drive a recorded session (JSONL) through them, reporting every decision."),
     "ask": ("ask", "Ask for one approval on the terminal and print the outcome as JSON."),
     "validate": ("validate", "Validate mount plans, policy files and policy test files (files or folders)."),
     "test": ("test", "Run policy test files (expected effect, rules, data, prompt per event)."),
