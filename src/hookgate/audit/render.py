@@ -36,13 +36,17 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
+def _count(value: int, noun: str) -> str:
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
 def _us(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f}"
 
 
 def _header(s: Summary) -> str:
-    files = f"{len(s.files)} file{'s' if len(s.files) != 1 else ''}"
-    lines = [f"decision log: {files}, {_n(s.decisions)} decisions, {_n(s.sessions)} sessions"]
+    lines = [f"decision log: {_count(len(s.files), 'file')}, {_count(s.decisions, 'decision')}, "
+             f"{_count(s.sessions, 'session')}"]
     if s.first is not None:
         lines.append(f"from {s.first} to {s.last}")
     if s.malformed:
