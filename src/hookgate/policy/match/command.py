@@ -1,0 +1,178 @@
+"""The ``command`` operator: rules on what a shell command line would run.
+
+The line is parsed with a bash grammar (:mod:`hookgate.policy.match.shell`)
+into every simple command it runs - through ``;``/``&&``/pipes, subshells,
+``$( )``, ``bash -c`` bodies, eval, heredocs to shells and wrappers such as
+sudo/env/timeout/xargs/``find -exec`` - so ``ls; rm -rf /``, ``sudo \\rm -fr /``
+and ``bash -c 'rm -r -f /'`` all meet a ``{program: rm, flags: [recursive,
+force]}`` rule. Keys (all given keys must hold; ``program``, ``prefix``,
+``flags``, ``args`` and - next to one of them - ``writes``/``reads`` must hold
+on one and the same simple command)::
+
+    command: "git push"                           # shorthand for prefix
+    command: {program: rm}                        # basename, any directory, any case; a list is "any of"
+    command: {program: "python*"}                 # a glob on the basename
+    command: {prefix: [git, push]}                # argv prefix; options and their values may sit between
+                                                  # the words: `git -C x push`, `git -c k=v push` match
+    command: {prefix: "rm -rf"}                   # a string is split like a shell; `-` words become flags
+    command: {program: rm, flags: [recursive, force]}   # canonical names, any spelling: -rf -fr -r -f -R
+                                                  # --recursive --force --rec, before or after operands
+    command: {prefix: [git, push], flags: [force]}      # -f --force --force-with-lease --mirror +refspec
+    command: {program: tar, flags: [-x]}          # a literal spelling (clusters split: -xzf has -x)
+    command: {program: rm, args: "/etc/**"}       # some operand matches: glob | {glob, regex, in}
+    command: {pipe_to_shell: true}                # a download executed: curl | sh, bash <(curl ..),
+                                                  # sh -c "$(curl ..)", curl -o x.sh && sh x.sh
+    command: {writes: "/etc/**"}                  # a file written: > >> tee dd-of= cp/mv dest curl -o rm ...
+    command: {reads: {in: secret_files}}          # a file read: < cat/head/grep.. cp source, curl -T/-d @f
+    command: {program: rm, interpreters: true}    # also UNKNOWN for any python -c / perl -e / node -e ...
+
+* ``flags`` names come from per-program tables (rm, cp, mv, chmod, chown,
+  chgrp, rsync, find, dd, curl, wget, git and its subcommands, kubectl,
+  terraform, npm, docker; see :mod:`~hookgate.policy.match.command_flags_data`);
+  an unknown name is a compile error with a suggestion. git push ``force``
+  includes ``--force-with-lease`` (it still rewrites published history);
+  write ``force-without-lease`` to allow the lease forms. For programs without
+  a table write the flag as spelt (``-x``, ``--long``).
+* ``args`` looks at operands, not options or their values (``curl -o out
+  URL``: the operand is URL). ``glob`` uses the project glob syntax (``*``
+  without ``/``, ``**`` anything), ``regex`` is RE2 (searched), ``in`` lists
+  exact values or names of policy lists.
+* ``writes``/``reads`` take a ``path`` condition
+  (:class:`~hookgate.policy.match.path.PathSpec`); ``/dev/null`` and fd
+  duplications are not writes.
+
+Answers: YES, naming the simple command that matched (```rm -fr /` in `sudo
+bash -c```). UNKNOWN when the line holds something that could hide a match -
+for every rule: a parse error, a dynamic program name (``$X -rf /``), eval or
+``bash -c`` of a string built at run time, a decoded, downloaded or generated
+script fed to a shell; for rules that look there: a run-time word where the
+rule needs a flag, operand or prefix word (``rm $FLAGS /``, ``git push origin
+"$B"`` - ``$B`` may be ``+main``), a run-time write target for ``writes``; an
+interpreter one-liner for rules with ``interpreters: true`` or whose program
+name appears in the inline code (``python -c "os.system('rm -rf /')"`` for
+``program: rm``). The engine treats UNKNOWN as a match for deny/ask rules.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from hookgate.diagnostics import did_you_mean
+from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, SpecError
+from hookgate.policy.match.command_flags import Requirement, known_names, split_literal
+from hookgate.policy.match.command_flags_data import PROGRAMS
+from hookgate.policy.match.command_index import CommandIndex
+from hookgate.policy.match.command_match import ArgMatcher, CommandMatcher, PathCheck
+from hookgate.policy.match.command_spec import ArgSpec, CommandSpec
+from hookgate.policy.match.path import PathSpec, compile_path
+from hookgate.policy.match.text import compile_re2, glob_to_regex
+
+__all__ = ["ArgSpec", "CommandIndex", "CommandMatcher", "CommandSpec", "compile_command", "match_command"]
+
+_WILDCARDS = frozenset("*?[")
+
+
+def compile_command(spec: CommandSpec, ctx: CompileContext) -> CommandMatcher:
+    """Compile a ``command`` condition; bad names, globs and regexes raise :class:`SpecError`."""
+    programs, globs = _programs(spec)
+    prefix = _prefix(spec)
+    named = sorted({*programs, *prefix[:1]})
+    flags = [r for i, text in enumerate(spec.flags or ()) for r in _requirement(text, named, ("flags", i))]
+    flags += [r for i, text in enumerate(spec.prefix or ()) if i and text.startswith("-")
+              for r in _requirement(text, named, ("prefix", i))]
+    return CommandMatcher(
+        programs=frozenset(programs),
+        program_globs=tuple(globs),
+        prefix=prefix,
+        flags=tuple(flags),
+        args=_args(spec.args, ctx) if spec.args is not None else None,
+        writes=_paths(spec.writes, ctx, "writes"),
+        reads=_paths(spec.reads, ctx, "reads"),
+        pipe_to_shell=spec.pipe_to_shell,
+        interpreters=spec.interpreters,
+        per_command=spec.per_command,
+        mentions=frozenset(programs) | frozenset(prefix[:1]),
+    )
+
+
+def _programs(spec: CommandSpec) -> tuple[list[str], list[Any]]:
+    names: list[str] = []
+    globs: list[Any] = []
+    for i, raw in enumerate(spec.program or ()):
+        name = (posixpath.basename(raw) or raw).casefold()
+        if not name:
+            raise SpecError("empty program name", ("program", i))
+        if _WILDCARDS & set(name):
+            globs.append(compile_re2(glob_to_regex(name), loc=("program", i)))
+        else:
+            names.append(name)
+    return names, globs
+
+
+def _prefix(spec: CommandSpec) -> tuple[str, ...]:
+    if not spec.prefix:
+        return ()
+    head = posixpath.basename(spec.prefix[0]).casefold()
+    table = PROGRAMS.get(head)
+    rest = [w for w in spec.prefix[1:] if not w.startswith("-")]
+    if table is not None:
+        rest = [table.aliases.get(w, w) for w in rest]
+    return (head, *rest)
+
+
+def _requirement(text: str, programs: list[str], loc: tuple[str | int, ...]) -> list[Requirement]:
+    """One ``flags`` entry: a literal spelling (clusters split) or a checked canonical name."""
+    if text.startswith("-"):
+        single = programs[0] if len(programs) == 1 else None
+        return [Requirement(part) for part in split_literal(single, text)]
+    _check_name(text, programs, loc)
+    return [Requirement(text)]
+
+
+def _check_name(name: str, programs: list[str], loc: tuple[str | int, ...]) -> None:
+    """A canonical flag name must exist for one of the rule's programs (or any, without one)."""
+    known = [p for p in programs if p in PROGRAMS]
+    if programs and not known:
+        raise SpecError(f"no flag table for `{'`, `'.join(programs)}`; write the flag as it is spelt (`-x`, "
+                        f"`--name`)", loc, code="compile.unknown_flag")
+    pool = set().union(*(known_names(p) for p in (known or PROGRAMS)))
+    if name in pool:
+        return
+    hint = did_you_mean(name, pool)
+    where = f" of `{'`, `'.join(known)}`" if known else ""
+    raise SpecError(f"unknown flag name `{name}`{where}" + (f"; did you mean `{hint}`?" if hint else ""), loc,
+                    code="compile.unknown_flag", help="known names: " + ", ".join(sorted(pool)[:30]))
+
+
+def _args(spec: ArgSpec, ctx: CompileContext) -> ArgMatcher:
+    patterns = [(glob_to_regex(g), ("args", "glob", i)) for i, g in enumerate(spec.glob or ())]
+    patterns += [(r, ("args", "regex", i)) for i, r in enumerate(spec.regex or ())]
+    compiled = tuple(compile_re2(p, loc=loc) for p, loc in patterns)
+    heads = tuple(_literal_head(g) for g in spec.glob or ()) + (("",) if spec.regex else ())
+    values: set[str] = set()
+    for i, item in enumerate(spec.in_ or ()):
+        values.update(ctx.named_list(item, ("args", "in", i)) if item in ctx.lists else (item,))
+    return ArgMatcher(compiled, heads, frozenset(values))
+
+
+def _literal_head(glob: str) -> str:
+    cut = min((i for i in (glob.find(c) for c in "*?[{") if i >= 0), default=len(glob))
+    return glob[:cut]
+
+
+def _paths(spec: PathSpec | None, ctx: CompileContext, key: str) -> PathCheck | None:
+    if spec is None:
+        return None
+    try:
+        return PathCheck(compile_path(spec, ctx))
+    except SpecError as err:
+        raise SpecError(err.message, (key, *err.loc), code=err.code, help=err.help) from None
+
+
+def match_command(spec: CommandSpec, value: object, env: EvalEnv | None = None) -> MatchResult:
+    """One-off convenience (tests, REPL): compile ``spec`` and match ``value``."""
+    if not isinstance(value, str):
+        return NO
+    return compile_command(spec, CompileContext()).match(value, env or EvalEnv())
+

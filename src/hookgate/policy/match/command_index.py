@@ -1,0 +1,124 @@
+"""Many ``command`` rules on one field, costing about what a few cost.
+
+:class:`CommandIndex` parses the command once (cached) and returns only the
+rules that could apply: rules naming programs are bucketed by program,
+``prefix`` rules live in a trie over argv words (walked along the command's
+words, so options between them are skipped for free), and the rest -
+program globs, ``pipe_to_shell``/``writes``/``reads`` rules - are always
+candidates. A line with unknowns returns every rule, since each of them
+would answer UNKNOWN. Interpreter one-liners add the rules with
+``interpreters: true`` and those whose program the inline code mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from hookgate.policy.match.base import EvalEnv
+from hookgate.policy.match.command_flags import program_flags
+from hookgate.policy.match.command_match import CommandMatcher
+from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
+
+__all__ = ["CommandIndex"]
+
+_TOKEN = re.compile(r"[a-z0-9_.+-]+")
+
+
+class _Node:
+    __slots__ = ("children", "keys", "subtree")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.keys: list[int] = []  # rules whose prefix ends here
+        self.subtree: list[int] = []  # every rule at or below (for run-time words)
+
+
+class CommandIndex:
+    """``MatcherIndex[CommandMatcher]`` for the ``command`` operator."""
+
+    __slots__ = ("_all", "_always", "_by_program", "_interpreters", "_mentions", "_trie")
+
+    def __init__(self) -> None:
+        self._all: list[int] = []
+        self._always: list[int] = []
+        self._by_program: dict[str, list[int]] = {}
+        self._trie = _Node()
+        self._interpreters: list[int] = []
+        self._mentions: dict[str, list[int]] = {}
+
+    def add(self, matcher: CommandMatcher, key: int) -> None:
+        self._all.append(key)
+        if matcher.prefix:
+            self._add_prefix(matcher.prefix, key)
+        elif matcher.programs and not matcher.program_globs:
+            for name in matcher.programs:
+                self._by_program.setdefault(name, []).append(key)
+        else:
+            self._always.append(key)
+        if matcher.interpreters:
+            self._interpreters.append(key)
+        for name in matcher.mentions:
+            self._mentions.setdefault(name, []).append(key)
+
+    def _add_prefix(self, prefix: tuple[str, ...], key: int) -> None:
+        node = self._trie
+        node.subtree.append(key)
+        for word in prefix:
+            node = node.children.setdefault(word, _Node())
+            node.subtree.append(key)
+        node.keys.append(key)
+
+    def candidates(self, value: object, env: EvalEnv) -> Iterable[int]:
+        if not isinstance(value, str):
+            return []
+        return self.candidates_parsed(parse_command(value))
+
+    def candidates_parsed(self, parsed: ParsedCommand) -> list[int]:
+        if parsed.unknowns:
+            return list(self._all)
+        found: set[int] = set(self._always)
+        for cmd in parsed.commands:
+            keys = self._by_program.get(cmd.program)
+            if keys:
+                found.update(keys)
+            root = self._trie.children.get(cmd.program)
+            if root is not None:
+                _walk(root, cmd, found)
+            if cmd.inline_code is not None:
+                self._inline(cmd.inline_code, found)
+        return sorted(found)
+
+    def _inline(self, code: str, found: set[int]) -> None:
+        found.update(self._interpreters)
+        if self._mentions:
+            for token in set(_TOKEN.findall(code.casefold())):
+                found.update(self._mentions.get(token, ()))
+
+
+def _walk(root: _Node, cmd: SimpleCommand, found: set[int]) -> None:
+    """Every rule whose prefix words occur in order in ``cmd.argv`` (a superset of matches)."""
+    found.update(root.keys)
+    if not root.children:
+        return
+    argv = cmd.argv
+    aliases: Any = program_flags(cmd.program).aliases
+    inexact = {i for i, _ in cmd.inexact} if cmd.inexact else ()
+    todo = [(root, 1)]
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        node, start = todo.pop()
+        if (id(node), start) in seen or not node.children:
+            continue
+        seen.add((id(node), start))
+        for j in range(start, len(argv) + 1):
+            if j in inexact:
+                found.update(node.subtree)
+                break
+            if j == len(argv):
+                break
+            child = node.children.get(aliases.get(argv[j], argv[j]))
+            if child is not None:
+                found.update(child.keys)
+                todo.append((child, j + 1))

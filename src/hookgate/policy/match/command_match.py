@@ -1,0 +1,273 @@
+"""The compiled ``command`` condition and how it judges a parsed command line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
+from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
+from hookgate.policy.match.command_flags_data import ProgramFlags
+from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
+
+__all__ = ["ArgMatcher", "CommandMatcher", "PathCheck"]
+
+_TOKEN = re.compile(r"[a-z0-9_.+-]+")
+
+
+def _yes(detail: str) -> MatchResult:
+    return MatchResult(Outcome.YES, detail)
+
+
+def _unknown(detail: str) -> MatchResult:
+    return MatchResult(Outcome.UNKNOWN, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgMatcher:
+    """Operand patterns; ``heads`` are the glob literal prefixes (``""`` for a regex)."""
+
+    regexes: tuple[Any, ...]
+    heads: tuple[str, ...]
+    values: frozenset[str]
+
+    def hit(self, text: str) -> bool:
+        return text in self.values or any(r.search(text) is not None for r in self.regexes)
+
+    def could_start(self, prefix: str, glob: bool) -> bool:
+        """Could a word known only to start with ``prefix`` match? (``$X``, ``/et*``;
+        a relative wildcard like ``*.pyc`` never expands to an absolute path)."""
+        if any(v.startswith(prefix) for v in self.values):
+            return True
+        for head in self.heads:
+            if (head.startswith(prefix) or prefix.startswith(head)) and (prefix or not glob or head[:1] != "/"):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class PathCheck:
+    """A ``writes``/``reads`` path condition applied to command targets."""
+
+    matcher: Any  # hookgate.policy.match.path.PathMatcher
+
+    def judge(self, known: Iterable[str], unknown: Iterable[str], env: EvalEnv, what: str) -> MatchResult:
+        best = NO
+        for path in known:
+            result: MatchResult = self.matcher.match_path(path, env, shell_glob=True)
+            if result.outcome is Outcome.YES:
+                return _yes(f"{what} `{path}`")
+            if result.outcome is Outcome.UNKNOWN and best is NO:
+                best = _unknown(result.detail or f"{what} `{path}` may match")
+        for path in unknown:
+            if best is NO:
+                best = _unknown(f"{what} `{path}`, a path built at run time")
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMatcher:
+    programs: frozenset[str]
+    program_globs: tuple[Any, ...]
+    prefix: tuple[str, ...]
+    flags: tuple[Requirement, ...]
+    args: ArgMatcher | None
+    writes: PathCheck | None
+    reads: PathCheck | None
+    pipe_to_shell: bool
+    interpreters: bool
+    per_command: bool
+    mentions: frozenset[str] = frozenset()  # program names that make inline interpreter code UNKNOWN
+
+    def match(self, value: object, env: EvalEnv) -> MatchResult:
+        if not isinstance(value, str):
+            return NO
+        return self.match_parsed(parse_command(value), env)
+
+    def match_parsed(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        result = self._commands(parsed, env) if self.per_command else _yes("")
+        for check in (self._pipe, self._whole_writes, self._whole_reads):
+            if result.outcome is Outcome.NO:
+                break
+            result = _and(result, check(parsed, env))
+        if result.outcome is not Outcome.NO:
+            return result
+        if parsed.unknowns:
+            return _unknown("not understood: " + parsed.unknowns[0])
+        return self._interpreter(parsed)
+
+    # -- whole-line conditions
+    def _pipe(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        if not self.pipe_to_shell:
+            return _yes("")
+        return _yes(parsed.pipe_to_shell[0]) if parsed.pipe_to_shell else NO
+
+    def _whole_writes(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        if self.writes is None or self.per_command:
+            return _yes("")
+        return self.writes.judge(parsed.writes, parsed.unknown_writes, env, "writes")
+
+    def _whole_reads(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        if self.reads is None or self.per_command:
+            return _yes("")
+        return self.reads.judge(parsed.reads, parsed.unknown_reads, env, "reads")
+
+    def _interpreter(self, parsed: ParsedCommand) -> MatchResult:
+        if not (self.interpreters or self.mentions):
+            return NO
+        for cmd in parsed.commands:
+            code = cmd.inline_code
+            if code is None:
+                continue
+            if self.interpreters:
+                return _unknown(f"`{cmd.program}` runs inline code this rule cannot see into")
+            hit = self.mentions.intersection(_TOKEN.findall(code.casefold()))
+            if hit:
+                return _unknown(f"`{cmd.program}` inline code mentions `{min(hit)}`")
+        return NO
+
+    # -- per simple command
+    def _commands(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        best = NO
+        for cmd in parsed.commands:
+            result = self._command(cmd, parsed, env)
+            if result.outcome is Outcome.YES:
+                return result
+            if result.outcome is Outcome.UNKNOWN and best is NO:
+                best = result
+        return best
+
+    def _command(self, cmd: SimpleCommand, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        program = cmd.program
+        if not program:
+            return NO  # a dynamic program name is reported through parsed.unknowns
+        if self.programs and program not in self.programs and not any(g.search(program) for g in self.program_globs):
+            return NO
+        if self.program_globs and not self.programs and not any(g.search(program) for g in self.program_globs):
+            return NO
+        result = _yes(cmd.describe())
+        consumed: tuple[int, ...] = ()
+        if self.prefix:
+            outcome, consumed = _prefix(cmd, self.prefix)
+            if outcome is Outcome.NO:
+                return NO
+            if outcome is Outcome.UNKNOWN:
+                result = _unknown(f"{cmd.describe()} has a run-time word where `{' '.join(self.prefix)}` "
+                                  "expects a word")
+        for part in (self._flags(cmd), self._args(cmd, consumed), self._targets(cmd, parsed, env)):
+            if result.outcome is Outcome.NO:
+                return NO
+            result = _and(result, part)
+        return result
+
+    def _flags(self, cmd: SimpleCommand) -> MatchResult:
+        if not self.flags:
+            return _yes("")
+        present = flags_of(cmd.argv)
+        missing = [r.text for r in self.flags if not r.met(cmd.program, present)]
+        if not missing:
+            return _yes("")
+        if any(_may_be_flag(cmd, i, prefix) for i, prefix in cmd.inexact):
+            return _unknown(f"{cmd.describe()} has run-time words that may supply `{missing[0]}`")
+        return NO
+
+    def _args(self, cmd: SimpleCommand, consumed: tuple[int, ...]) -> MatchResult:
+        if self.args is None:
+            return _yes("")
+        inexact = dict(cmd.inexact)
+        operands = [i for i in flags_of(cmd.argv).operands if i not in consumed]
+        for i in operands:
+            if i not in inexact and self.args.hit(cmd.argv[i]):
+                return _yes("")
+        for i, prefix in cmd.inexact:
+            if i > 0 and (i in operands or i >= len(cmd.argv)) and self.args.could_start(prefix, i in cmd.globbed):
+                return _unknown(f"{cmd.describe()} has an operand built at run time")
+        return NO
+
+    def _targets(self, cmd: SimpleCommand, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
+        result = _yes("")
+        if self.writes is not None:
+            result = _and(result, self.writes.judge(cmd.writes, parsed.unknown_writes, env, "writes"))
+        if self.reads is not None and result.outcome is not Outcome.NO:
+            result = _and(result, self.reads.judge(cmd.reads, parsed.unknown_reads, env, "reads"))
+        return result
+
+
+_FLAGGY_GLOB = re.compile(r"[-A-Za-z*?\[\]!^]*")
+
+
+def _may_be_flag(cmd: SimpleCommand, index: int, prefix: str) -> bool:
+    """Could this run-time word supply an option? ``$X`` and ``-*`` can; ``/tmp/$X`` and
+    ``*.pyc`` cannot (``*.pyc`` only matches names that are not valid flag clusters)."""
+    if prefix and not prefix.startswith("-"):
+        return False
+    if index in cmd.globbed:
+        return _FLAGGY_GLOB.fullmatch(cmd.argv[index]) is not None
+    return True
+
+
+def _and(a: MatchResult, b: MatchResult) -> MatchResult:
+    if a.outcome is Outcome.NO or b.outcome is Outcome.NO:
+        return NO
+    if b.outcome is Outcome.UNKNOWN and a.outcome is not Outcome.UNKNOWN:
+        return b
+    if a.outcome is Outcome.UNKNOWN:
+        return a
+    return a if a.detail and not b.detail else MatchResult(Outcome.YES, " ".join(d for d in (a.detail, b.detail) if d))
+
+
+def _prefix(cmd: SimpleCommand, prefix: tuple[str, ...]) -> tuple[Outcome, tuple[int, ...]]:
+    """Match argv words in order; options (and their values) may sit between them."""
+    argv = cmd.argv
+    if cmd.program != prefix[0]:
+        return Outcome.NO, ()
+    pf = program_flags(cmd.program)
+    inexact = {i for i, _ in cmd.inexact}
+    consumed = [0]
+    j, value = 1, "no"
+    for want in prefix[1:]:
+        while True:
+            if j >= len(argv):
+                return (Outcome.UNKNOWN if j in inexact else Outcome.NO), ()
+            word = argv[j]
+            j += 1
+            if value == "yes":  # `kubectl -n delete get`: `delete` is the namespace
+                value = "no"
+                continue
+            if pf.aliases.get(word, word) == want and j - 1 not in inexact:
+                consumed.append(j - 1)
+                value = "no"
+                break
+            if word.startswith("-") and len(word) > 1 and word != "--":
+                value = _takes_value(word, pf)
+            elif value == "maybe" or word in pf.skip_words:
+                value = "no"
+            elif j - 1 in inexact:
+                return Outcome.UNKNOWN, ()
+            else:
+                return Outcome.NO, ()
+    return Outcome.YES, tuple(consumed)
+
+
+def _takes_value(word: str, pf: ProgramFlags) -> str:
+    """Is the next word this option's value: "yes", "no", or "maybe" (no table for the program)."""
+    if "=" in word:
+        return "no"
+    values = _all_values(pf)
+    if not values and not pf.common.names:
+        return "maybe"
+    if word.startswith("--") or pf.style != "gnu":
+        return "yes" if word in values else "no"
+    return "yes" if f"-{word[-1]}" in values else "no"
+
+
+_VALUES: dict[int, frozenset[str]] = {}
+
+
+def _all_values(pf: ProgramFlags) -> frozenset[str]:
+    found = _VALUES.get(id(pf))
+    if found is None:  # tables are module constants: id() is stable
+        found = _VALUES[id(pf)] = pf.common.values.union(*(t.values for t in pf.subcommands.values()))
+    return found

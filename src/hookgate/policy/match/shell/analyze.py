@@ -1,0 +1,256 @@
+"""Analyse one simple command: record it, then follow what it runs.
+
+For every command the analyser records a :class:`SimpleCommand`, its file
+targets, and then follows the programs that run other code: wrappers
+(``sudo rm``), ``find -exec``, shells (``bash -c``), interpreters, ``eval``.
+It returns the command's output feed for the next pipeline stage.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, NamedTuple
+
+from hookgate.policy.match.shell import consumers, escapes
+from hookgate.policy.match.shell.context import MAX_DEPTH
+from hookgate.policy.match.shell.effects import (
+    NO_TARGETS,
+    SPECIAL,
+    TABLED,
+    Targets,
+    file_targets,
+    keep,
+    output_feed,
+    static_target,
+)
+from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
+from hookgate.policy.match.shell.model import SimpleCommand
+from hookgate.policy.match.shell.redirects import Redirect
+from hookgate.policy.match.shell.tables import DOWNLOADERS, WRAPPERS, WRITERS, interpreter_code_opts
+from hookgate.policy.match.shell.unwrap import Unwrapped, found_paths, unwrap, unwrap_find
+from hookgate.policy.match.shell.words import Word, location
+
+if TYPE_CHECKING:
+    from hookgate.policy.match.shell.context import Context
+
+__all__ = ["RawCommand", "analyze"]
+
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+
+
+class RawCommand(NamedTuple):
+    words: list[Word]
+    env: list[tuple[str, str]]
+    redirects: tuple[Redirect, ...]
+    stdin: Feed | None
+    via: tuple[str, ...]
+    wrappers: tuple[str, ...]
+    text: str
+    src: bytes = b""  # the script the words came from (for positions in messages)
+    open_tail: str | None = None  # static prefix of words appended at run time (xargs)
+
+
+def analyze(ctx: Context, raw: RawCommand) -> Feed:
+    words = raw.words
+    if not words:
+        _record(ctx, file_targets("", [], raw.redirects))
+        return NOTHING
+    first = words[0]
+    if not first.exact:
+        return _dynamic_program(ctx, raw, first)
+    name = first.text.rpartition("/")[2] or first.text
+    program = name.casefold()
+    targets = file_targets(program, words, raw.redirects) if raw.redirects or program in TABLED else NO_TARGETS
+    if raw.open_tail is not None and program in WRITERS:
+        targets = Targets([*targets.writes, _open_target(raw.open_tail)], targets.reads)
+    if ctx.cd is not None and (targets.writes or targets.reads):
+        targets = _after_cd(ctx.cd, targets)
+    code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
+    _emit(ctx, raw, name, program, targets, code)
+    if program in WRAPPERS or program == "find":
+        if program in escapes.ESCAPING:  # ssh -o ProxyCommand=…
+            escapes.option_scripts(ctx, raw, program, name)
+        out = _wrapped(ctx, raw, program, name)
+    else:
+        if program in consumers.FOLLOWED:
+            consumers.follow(ctx, raw, program, name)
+        elif program in escapes.ESCAPING:
+            escapes.option_scripts(ctx, raw, program, name)
+        if ctx.written:
+            consumers.ran_written(ctx, first, raw.via)
+        out = (Feed("opaque", "", f"`{name}` output") if raw.stdin is None and program not in SPECIAL
+               and not any(w.feed for w in words) else output_feed(program, words, raw.stdin))
+        if targets.writes and program in _FILLS:
+            _remember_fills(ctx, program, targets, raw.stdin)
+        if program in ("cd", "pushd", "popd"):
+            _cd(ctx, program, words)
+    return _stdout(ctx, raw, out) if raw.redirects and not raw.wrappers else out
+
+
+_FILLS = DOWNLOADERS | {"tee"}
+
+
+def _cd(ctx: Context, program: str, words: list[Word]) -> None:
+    """Follow `cd`, so `cd ~/.ssh && cat id_rsa` also reports `~/.ssh/id_rsa`."""
+    args = [w for w in words[1:] if not (w.exact and w.text.startswith("-") and w.text != "-")]
+    if program == "popd" or (args and (not args[0].exact or args[0].text == "-")):
+        ctx.cd = (args[0].source if args and program != "popd" else f"`{program}`", False)
+        return
+    target = args[0].text if args else "~"
+    if target.startswith(("/", "~")) or ctx.cd is None:
+        ctx.cd = (target, True)
+    elif ctx.cd[1]:
+        ctx.cd = (posixpath.join(ctx.cd[0], target), True)
+    # else: a relative `cd` after one built at run time stays unknown
+
+
+def _after_cd(cd: tuple[str, bool], targets: Targets) -> Targets:
+    """Relative targets are reported as written *and* below the directory `cd` moved to: a
+    `cd` inside a subshell does not outlive it, so both readings stay (over-matching is safe)."""
+    base, known = cd
+
+    def moved(words: list[Word]) -> list[Word]:
+        out = list(words)
+        for w in words:
+            if w.text.startswith(("/", "~")) or w.feed is not None:
+                continue
+            text = posixpath.join(base, w.text)
+            out.append(Word(text, known and w.exact, text if known and w.exact else "", text, w.pos, None, w.glob))
+        return out
+
+    return Targets(moved(targets.writes), moved(targets.reads))
+
+
+def _remember_fills(ctx: Context, program: str, targets: Targets, stdin: Feed | None) -> None:
+    """What a downloader (``curl -o f``) or ``tee f`` put in a file, for a later ``sh f``."""
+    feed = Feed("download", desc=f"`{program}`") if program in DOWNLOADERS else (stdin or NOTHING)
+    for word in targets.writes:
+        if word.exact:
+            ctx.written[posixpath.normpath(word.text)] = feed
+
+
+def _stdout(ctx: Context, raw: RawCommand, out: Feed) -> Feed:
+    """``cmd > f``: remember what went into ``f``; nothing reaches a pipe."""
+    sent = False
+    for r in raw.redirects:
+        if r.target is not None and r.stdout and r.target.exact:
+            path = posixpath.normpath(r.target.text)
+            before = ctx.written.get(path) if r.op.endswith(">>") else None
+            ctx.written[path] = combine([before, out]) if before is not None else out
+            sent = True
+    return NOTHING if sent else out
+
+
+def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targets, code: str | None) -> None:
+    words = raw.words
+    inexact: tuple[tuple[int, str], ...] = ()
+    if not all([w.exact for w in words]):
+        inexact = tuple((k, w.prefix) for k, w in enumerate(words) if not w.exact)
+    if raw.open_tail is not None:
+        inexact += ((len(words), raw.open_tail),)
+    argv = [w.text for w in words]
+    argv[0] = name
+    cmd = _new(SimpleCommand, (
+        tuple(argv),
+        words[0].source or words[0].text,
+        program,
+        tuple(raw.env) if raw.env else (),
+        raw.wrappers,
+        raw.via,
+        inexact,
+        tuple(w.text for w in targets.writes if static_target(w) and keep(w)) if targets.writes else (),
+        tuple(w.text for w in targets.reads if static_target(w) and keep(w)) if targets.reads else (),
+        raw.stdin.desc if raw.stdin is not None else None,
+        code,
+        raw.text,
+        tuple(k for k, w in enumerate(words) if w.glob) if inexact else (),
+    ))
+    ctx.commands.append(cmd)
+    if targets.writes or targets.reads:
+        _record(ctx, targets)
+
+
+def _record(ctx: Context, targets: Targets) -> None:
+    for word in targets.writes:
+        if keep(word):
+            (ctx.writes if static_target(word) else ctx.unknown_writes)[word.text] = None
+    for word in targets.reads:
+        if keep(word):
+            (ctx.reads if static_target(word) else ctx.unknown_reads)[word.text] = None
+
+
+def _dynamic_program(ctx: Context, raw: RawCommand, first: Word) -> Feed:
+    ctx.unknown(f"dynamic program name `{first.source or first.text}` at {location(raw.src, first.pos)}", raw.via)
+    if first.feed is not None and first.feed.kind == "download":
+        ctx.pipes[f"{first.feed.desc} run as a command"] = None
+    targets = file_targets("", raw.words, raw.redirects)
+    ctx.commands.append(SimpleCommand(
+        argv=tuple(w.text for w in raw.words), argv0_original=first.source or first.text, program="",
+        env=tuple(raw.env), wrappers=raw.wrappers, via=raw.via,
+        inexact=tuple((k, w.prefix) for k, w in enumerate(raw.words) if not w.exact), stdin=None, text=raw.text))
+    _record(ctx, targets)
+    return Feed("opaque", desc=f"`{first.source}` output")
+
+
+def _wrapped(ctx: Context, raw: RawCommand, program: str, name: str) -> Feed:
+    if len(raw.wrappers) >= MAX_DEPTH:
+        ctx.unknown(f"too many nested wrappers around `{name}`", raw.via)
+        return Feed("opaque", desc=f"`{name}` output")
+    if program == "find":
+        inner, writes = unwrap_find(raw.words)
+        _record(ctx, _targets(writes))
+        for argv in inner:
+            analyze(ctx, _inner(raw, name, argv, [], stdin=None))
+        return output_feed("find", raw.words, raw.stdin)
+    spec = WRAPPERS[program]
+    words = raw.words
+    if program == "coproc" and len(words) > 2 and words[2].text in ("{", "("):
+        words = [words[0], *words[2:]]  # coproc NAME { ...; }
+    got = unwrap(spec, words)
+    _record(ctx, _targets(got.writes))
+    label = f"{name} {spec.subcommand.split('|')[0]}".strip()
+    for script in got.scripts:
+        consumers.run_script(ctx, script, (*raw.via, label))
+    if program in ("sudo", "sudoedit") and got.options & {"-e", "--edit"}:
+        _record(ctx, _targets([w for w in raw.words[1:] if not w.text.startswith("-")][-1:]))
+    return _run_inner(ctx, raw, program, name, got)
+
+
+def _run_inner(ctx: Context, raw: RawCommand, program: str, name: str, got: Unwrapped) -> Feed:
+    out: Feed = NOTHING
+    for argv in got.inner:
+        if program == "xargs":
+            sub = _xargs_tail(_inner(raw, name, argv, got.env, stdin=None), raw.stdin, got.options)
+        else:
+            sub = _inner(raw, name, argv, got.env, stdin=raw.stdin)
+        out = analyze(ctx, sub)
+    if program == "xargs" and not got.inner:
+        analyze(ctx, _inner(raw, name, [Word("echo")], got.env, stdin=None))
+    return out if got.inner else Feed("opaque", desc=f"`{name}` output")
+
+
+def _xargs_tail(sub: RawCommand, stdin: Feed | None, options: set[str]) -> RawCommand:
+    """xargs appends words read from stdin: known when stdin is a literal."""
+    plain = not options & {"-I", "-i", "-0", "--null", "-d", "--delimiter", "-a", "--arg-file", "--replace"}
+    if stdin is not None and stdin.kind == "literal" and plain:
+        return sub._replace(words=sub.words + [Word(t) for t in stdin.text.split()])
+    if stdin is not None and stdin.kind == "paths":
+        return sub._replace(open_tail=(stdin.text.rstrip("/") or "/") + "/")
+    return sub._replace(open_tail="")
+
+
+def _inner(raw: RawCommand, name: str, argv: list[Word], env: list[tuple[str, str]],
+           stdin: Feed | None) -> RawCommand:
+    return RawCommand(list(argv), raw.env + env, raw.redirects, stdin, raw.via, (*raw.wrappers, name), raw.text,
+                      raw.src, None)
+
+
+def _open_target(prefix: str | None) -> Word:
+    """The files xargs appends: under find's root when fed by find, else anything."""
+    if prefix:
+        return found_paths(prefix.rstrip("/") or "/")
+    return Word("{xargs input}", False, "", "{xargs input}")
+
+
+def _targets(writes: list[Word]) -> Targets:
+    return Targets(list(writes), [])

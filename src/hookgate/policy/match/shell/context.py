@@ -1,0 +1,111 @@
+"""Collects what one parse finds, across nested scripts (``bash -c``, eval, heredocs)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import TYPE_CHECKING
+
+import tree_sitter
+import tree_sitter_bash
+
+from hookgate.policy.match.shell.feed import Feed
+from hookgate.policy.match.shell.model import ParsedCommand, SimpleCommand
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from hookgate.policy.match.shell.walker import Walker
+
+__all__ = ["MAX_DEPTH", "MAX_SCRIPTS", "Context", "parse_tree"]
+
+MAX_DEPTH = 8  # nested scripts (bash -c 'bash -c ...') and wrappers
+MAX_SCRIPTS = 64  # nested scripts per command string
+MAX_BYTES = 256 * 1024
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
+_local = threading.local()
+
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def parse_tree(src: bytes) -> Node:
+    """The tree-sitter root for ``src`` (one parser per thread: parsers are not thread-safe).
+
+    Every non-ASCII byte is replaced by ``a`` before parsing, keeping byte
+    offsets, so callers slice the original text. tree-sitter-bash 0.25's
+    scanner calls ``isdigit``/``isalpha`` on raw code points, which reads out
+    of bounds (and crashes) for large ones, e.g. ``{`` + U+10756D. Bash treats
+    non-ASCII bytes as word characters; reading them as letters can only turn
+    a literal into a name (``$é`` into a ``$aa`` expansion, ``é=1 rm`` into an
+    assignment), which makes the result more cautious, never less; and
+    ``iswspace`` no longer sees a no-break space as a word break.
+    """
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = tree_sitter.Parser(_LANGUAGE)
+    if not src.isascii():
+        src = _NON_ASCII.sub(b"a", src)
+    return parser.parse(src).root_node
+
+
+def _walker() -> type[Walker]:
+    """The walker imports the analyser, which imports this module: resolve late, once."""
+    global _WALKER
+    if _WALKER is None:
+        from hookgate.policy.match.shell.walker import Walker
+
+        _WALKER = Walker
+    return _WALKER
+
+
+_WALKER: type[Walker] | None = None
+
+
+class Context:
+    """Mutable accumulator for one :func:`parse_command` call."""
+
+    __slots__ = ("cd", "commands", "pipes", "reads", "scripts_left", "text", "unknown_reads", "unknown_writes",
+                 "unknowns", "writes", "written")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.commands: list[SimpleCommand] = []
+        self.unknowns: dict[str, None] = {}
+        self.writes: dict[str, None] = {}
+        self.reads: dict[str, None] = {}
+        self.unknown_writes: dict[str, None] = {}
+        self.unknown_reads: dict[str, None] = {}
+        self.pipes: dict[str, None] = {}
+        self.written: dict[str, Feed] = {}  # file -> what an earlier command wrote into it
+        self.cd: tuple[str, bool] | None = None  # directory an earlier `cd` moved to; False: built at run time
+        self.scripts_left = MAX_SCRIPTS
+
+    def unknown(self, message: str, via: tuple[str, ...] = ()) -> None:
+        if via:
+            message += " in " + " in ".join(f"`{v}`" for v in reversed(via))
+        self.unknowns[message] = None
+
+    def script(self, text: str, via: tuple[str, ...], stdin: Feed | None = None) -> Feed:
+        """Parse and walk a nested script (a ``bash -c`` body, an eval string, a heredoc)."""
+        if len(via) > MAX_DEPTH:
+            self.unknown("scripts nested too deeply to analyse", via)
+            return Feed("opaque", desc="a nested script")
+        if self.scripts_left <= 0:
+            self.unknown("too many nested scripts to analyse", via)
+            return Feed("opaque", desc="a nested script")
+        self.scripts_left -= 1
+        return _walker()(self, text, via).run(stdin)
+
+    def result(self) -> ParsedCommand:
+        return ParsedCommand(
+            self.text,
+            tuple(self.commands),
+            tuple(self.unknowns) if self.unknowns else (),
+            tuple(self.writes) if self.writes else (),
+            tuple(self.reads) if self.reads else (),
+            tuple(self.unknown_writes) if self.unknown_writes else (),
+            tuple(self.unknown_reads) if self.unknown_reads else (),
+            tuple(self.pipes) if self.pipes else (),
+        )

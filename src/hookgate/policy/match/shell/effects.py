@@ -1,0 +1,198 @@
+"""Files a command writes or reads, and what it prints to stdout.
+
+Writes come from redirections and from programs whose job is writing
+(``tee``, ``dd of=``, ``cp``'s destination, ``curl -o``, ``sed -i``...);
+reads from ``<`` and the cat family (plus ``curl -T``/``-d @file`` uploads).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hookgate.policy.match.shell.argv import split_argv
+from hookgate.policy.match.shell.feed import Feed, combine
+from hookgate.policy.match.shell.literal import decode, echo_output, printf_output
+from hookgate.policy.match.shell.redirects import HARMLESS, Redirect
+from hookgate.policy.match.shell.tables import DOWNLOADERS, READERS, SINGLE_DASH, WRITERS
+from hookgate.policy.match.shell.unwrap import found_paths
+from hookgate.policy.match.shell.words import Word
+
+__all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "static_target"]
+
+_SCRIPT_OPTS = frozenset({"-e", "--expression", "-f", "--file", "--source"})
+_TAR_VALUES = frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "-I",
+                         "--use-compress-program", "--to-command", "-b", "--blocking-factor", "-H", "--format",
+                         "-g", "--listed-incremental", "-N", "--newer", "-V", "--label", "--exclude"})
+_FD_PATH = re.compile(r"^/dev/fd/\d+$|^/proc/self/fd/\d+$")
+_SED_IN_PLACE = re.compile(r"^(?:-[a-zA-Z]*i.*|--in-place(?:=.*)?)$")
+_PASSTHROUGH = frozenset({"cat", "tee", "pv", "buffer", "dd", "head", "tail", "sort", "uniq"})
+SPECIAL = DOWNLOADERS | _PASSTHROUGH | {"echo", "printf", "find"}
+
+
+class Targets:
+    """Written and read words of one command."""
+
+    __slots__ = ("reads", "writes")
+
+    def __init__(self, writes: list[Word] | None = None, reads: list[Word] | None = None) -> None:
+        self.writes: list[Word] = writes if writes is not None else []
+        self.reads: list[Word] = reads if reads is not None else []
+
+
+NO_TARGETS = Targets()  # shared by the many commands with no targets; never mutated
+TABLED = frozenset(WRITERS) | frozenset(READERS) | {"dd", "tar", "bsdtar", "gtar"}
+
+
+def file_targets(program: str, words: list[Word], redirects: tuple[Redirect, ...]) -> Targets:
+    if not redirects and program not in TABLED:
+        return NO_TARGETS
+    out = Targets()
+    for r in redirects:
+        if r.target is not None and r.writes:
+            out.writes.append(r.target)
+        elif r.target is not None and r.reads and r.target.feed is None:
+            out.reads.append(r.target)
+    if program in TABLED:
+        argv = [w.text for w in words]
+        _table(program, words, argv, out)
+    return out
+
+
+def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> None:
+    if program in ("tar", "bsdtar", "gtar"):
+        _tar(words, argv, out)
+        return
+    if program == "dd":
+        for w in words[1:]:
+            if w.text.startswith("of="):
+                out.writes.append(_tail(w, 3))
+            elif w.text.startswith("if="):
+                out.reads.append(_tail(w, 3))
+        return
+    if program in WRITERS:
+        values, opt_writes, mode = WRITERS[program]
+        _collect(words, argv, values, opt_writes, mode, out.writes)
+    if program in READERS:
+        values, opt_reads, mode = READERS[program]
+        _collect(words, argv, values, opt_reads, mode, out.reads)
+    if program == "curl":
+        _curl_uploads(words, argv, out)
+
+
+def _collect(words: list[Word], argv: list[str], values: frozenset[str], opt_files: frozenset[str], mode: str,
+             into: list[Word]) -> None:
+    if mode == "all" and not any(a[:1] == "-" for a in argv[1:]):  # `cat f`, `rm x`: every word is a file
+        into.extend(words[1:])
+        return
+    options, operands = split_argv(argv, values, clusters=argv[0].casefold() not in SINGLE_DASH)
+    for opt in options:
+        if opt.name in opt_files and opt.value is not None:
+            into.append(words[opt.value_index] if opt.value_index >= 0 else Word(opt.value))
+    if mode == "none":
+        return
+    if mode == "sed" and not any(_SED_IN_PLACE.match(a) for a in argv[1:]):
+        return
+    if mode in ("sed", "after_script"):  # sed/awk SCRIPT files...: the script is an operand unless -e/-f
+        has_script = any(o.name in _SCRIPT_OPTS for o in options)
+        operands = operands if has_script else operands[1:]
+        mode = "all"
+    if any(o.name in opt_files for o in options) and mode == "last":
+        return  # cp -t DIR src...: the destination was an option
+    into.extend(words[i] for i in _pick(mode, operands))
+
+
+def _pick(mode: str, operands: list[int]) -> list[int]:
+    if mode == "all":
+        return operands
+    if mode == "skip1":
+        return operands[1:]
+    if mode == "last":
+        return operands[-1:] if len(operands) > 1 else []
+    if mode == "but_last":
+        return operands[:-1]
+    return operands[:1] if mode == "first" else []
+
+
+def _tar(words: list[Word], argv: list[str], out: Targets) -> None:
+    """``tar czf out.tgz ~/.ssh`` reads ``~/.ssh`` and writes ``out.tgz``; ``tar xf a.tar`` reads ``a.tar``."""
+    if len(argv) > 1 and argv[1][:1] not in ("-", ""):  # old style: `tar czf ARCHIVE ...`
+        argv = [argv[0], "-" + argv[1], *argv[2:]]
+    options, operands = split_argv(argv, _TAR_VALUES)
+    names = {o.name for o in options}
+    archives = [words[o.value_index] if o.value_index >= 0 else Word(o.value or "") for o in options
+                if o.name in ("-f", "--file") and o.value is not None]
+    creating = bool(names & {"-c", "--create", "-r", "--append", "-u", "--update"})
+    (out.writes if creating else out.reads).extend(a for a in archives if a.text != "-")
+    if names & {"-x", "--extract", "--get"}:  # unpacks unknown names under -C DIR (or the cwd)
+        dirs = [o.value for o in options if o.name in ("-C", "--directory") and o.value]
+        out.writes.append(found_paths(dirs[-1] if dirs else "."))
+    if creating:
+        out.reads.extend(words[i] for i in operands)
+        out.reads.extend(words[o.value_index] for o in options
+                         if o.name in ("-T", "--files-from") and o.value_index >= 0)
+
+
+def _curl_uploads(words: list[Word], argv: list[str], out: Targets) -> None:
+    options, _ = split_argv(argv, WRITERS["curl"][0])
+    for opt in options:
+        value = opt.value or ""
+        if opt.name in ("-d", "--data", "--data-binary", "--data-urlencode", "--json") and value.startswith("@"):
+            out.reads.append(Word(value[1:]))
+        elif opt.name in ("-F", "--form") and re.search(r"=[@<]", value):
+            out.reads.append(Word(re.split(r"=[@<]", value, maxsplit=1)[1].split(";")[0]))
+
+
+def _tail(word: Word, cut: int) -> Word:
+    return Word(word.text[cut:], word.exact, word.prefix[cut:], word.source, word.pos, word.feed)
+
+
+def keep(word: Word) -> bool:
+    """Targets worth reporting (not /dev/null, not a pipe's /dev/fd, not ``<( )``)."""
+    if word.feed is not None and word.feed.kind != "paths":
+        return False
+    text = word.text
+    return text not in HARMLESS and not (text[:1] == "/" and _FD_PATH.match(text))
+
+
+def static_target(word: Word) -> bool:
+    """A target path rules can judge: exact, a wildcard (path rules expand those
+    themselves), or ``ROOT/{}`` from find (always under ROOT)."""
+    return word.exact or word.glob or (word.feed is not None and word.feed.kind == "paths")
+
+
+def output_feed(program: str, words: list[Word], stdin: Feed | None) -> Feed:
+    """What ``program`` prints, as far as a shell reading it is concerned."""
+    if stdin is None and program not in SPECIAL and all(w.feed is None for w in words):
+        return Feed("opaque", "", f"`{words[0].text}` output")
+    if stdin is not None and stdin.kind == "download":
+        return stdin  # still the download, whatever filter it went through
+    if program in DOWNLOADERS:
+        return Feed("download", desc=_desc(words))
+    exact = True
+    for w in words:
+        if w.feed is not None and w.feed.kind == "download":
+            return w.feed
+        exact = exact and w.exact
+    args = [w.text for w in words[1:]]
+    if program == "echo" or (program == "printf" and exact):
+        text = echo_output(args) if program == "echo" else printf_output(args)
+        if text is not None:
+            return Feed("literal" if exact else "dynlit", text, _desc(words))
+    if program == "find":
+        root = args[0] if args and not args[0].startswith("-") else "."
+        return Feed("paths", root, "`find` output")
+    if stdin is not None and (program in ("tee", "pv", "buffer") or (program in _PASSTHROUGH and len(words) == 1)):
+        return stdin
+    if program == "cat":
+        return combine(w.feed or Feed("file", desc=f"`{w.text}`") for w in words[1:] if w.text != "-")
+    if stdin is not None and stdin.kind == "literal":
+        options = {o.name for o in split_argv(args, start=0)[0]}
+        decoded = decode(program, options, stdin.text)
+        if decoded is not None:
+            return Feed("literal", decoded, f"{_desc(words)} (decoded)")
+    return Feed("opaque", "", f"`{words[0].text}` output")
+
+
+def _desc(words: list[Word]) -> str:
+    text = " ".join(w.text for w in words[:6])
+    return f"`{text[:60]}…`" if len(text) > 60 or len(words) > 6 else f"`{text}`"

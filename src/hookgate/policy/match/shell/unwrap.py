@@ -1,0 +1,202 @@
+"""Find the command a wrapper (sudo, env, timeout, xargs, ...) runs.
+
+Wrappers are read with their own option tables so ``sudo -u root rm`` runs
+``rm``, not ``root``. When a wrapper gets an option this table does not know,
+its value-ness is unknown: both readings are returned (``inner`` holds two
+alternatives), because over-matching is the safe failure for a gate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hookgate.policy.match.shell.feed import Feed
+from hookgate.policy.match.shell.tables import Wrapper
+from hookgate.policy.match.shell.words import Word
+
+__all__ = ["Unwrapped", "found_paths", "unwrap", "unwrap_find"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass(slots=True)
+class Unwrapped:
+    inner: list[list[Word]] = field(default_factory=list)  # alternative argvs of the wrapped command
+    env: list[tuple[str, str]] = field(default_factory=list)
+    scripts: list[Word] = field(default_factory=list)  # words run as shell scripts (su -c, watch, ssh)
+    writes: list[Word] = field(default_factory=list)
+    options: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _State:
+    spec: Wrapper
+    words: list[Word]
+    out: Unwrapped
+    i: int = 1
+    ambiguous: int = -1  # index that may be the value of an unknown option
+
+
+def unwrap(spec: Wrapper, words: list[Word]) -> Unwrapped:
+    """Options, scripts and inner command(s) of a wrapper invocation."""
+    out = Unwrapped()
+    st = _State(spec, words, out)
+    if spec.subcommand and not _skip_to_subcommand(st):
+        return out
+    _options(st)
+    need = spec.operands
+    while need and st.i < len(words):
+        st.i += 1
+        need -= 1
+        if spec.scripts:  # flock FILE -c CMD, su USER -c CMD: options may follow the operand
+            _options(st)
+    _finish(st)
+    return out
+
+
+def _skip_to_subcommand(st: _State) -> bool:
+    words = st.words
+    while st.i < len(words):
+        text = words[st.i].text
+        st.i += 1
+        if text in st.spec.subcommand.split("|"):
+            return True
+        if not text.startswith("-"):
+            return False
+    return False
+
+
+def _options(st: _State) -> None:
+    words, spec = st.words, st.spec
+    while st.i < len(words):
+        word = words[st.i]
+        text = word.text
+        if not word.exact:
+            return
+        if text == "--":
+            st.i += 1
+            return
+        if spec.assignments and _NAME.match(text):
+            name, _, value = text.partition("=")
+            st.out.env.append((name, value))
+            st.i += 1
+            continue
+        if len(text) < 2 or text[0] != "-":
+            if text == "-" and "-" in spec.flags:
+                st.i += 1
+                continue
+            return
+        _option(st, text)
+
+
+def _option(st: _State, text: str) -> None:
+    spec = st.spec
+    if text in spec.flags:
+        st.out.options.add(text)
+        st.i += 1
+        return
+    if text.startswith("--"):
+        name, eq, value = text.partition("=")
+        _take(st, name, Word(value) if eq else None)
+        return
+    for k in range(1, len(text)):
+        name = "-" + text[k]
+        if name in spec.values or name in spec.scripts:
+            rest = text[k + 1 :]
+            _take(st, name, Word(rest) if rest else None)
+            return
+        st.out.options.add(name)
+        if name not in spec.flags and st.ambiguous < 0:
+            st.ambiguous = st.i + 1 if k == len(text) - 1 else -2
+    st.i += 1
+
+
+def _take(st: _State, name: str, inline: Word | None) -> None:
+    """Consume option ``name`` (and its value when it takes one)."""
+    spec, out = st.spec, st.out
+    out.options.add(name)
+    st.i += 1
+    takes = name in spec.values or name in spec.scripts
+    if not takes:
+        if name not in spec.flags and inline is None and st.ambiguous < 0:
+            st.ambiguous = st.i
+        return
+    value = inline
+    if value is None and st.i < len(st.words):
+        value = st.words[st.i]
+        st.i += 1
+    if value is None:
+        return
+    if name in spec.scripts or name in ("-S", "--split-string"):
+        out.scripts.append(value)
+    if name in spec.writes:
+        out.writes.append(value)
+
+
+def _finish(st: _State) -> None:
+    spec, out, words = st.spec, st.out, st.words
+    rest = words[st.i :]
+    if not rest or out.options & spec.no_exec or (out.scripts and spec.scripts):
+        return
+    if "*" in spec.no_exec and not spec.joined:
+        return
+    if spec.joined and not out.options & spec.argv_opts:
+        if out.scripts:  # env -S 'a b' c: the split string and the rest form one command line
+            out.scripts[-1] = _join([out.scripts[-1], *rest])
+        else:
+            out.scripts.append(_join(_until_separator(rest)))
+        return
+    if out.scripts:  # env -S
+        out.scripts[-1] = _join([out.scripts[-1], *rest])
+        return
+    out.inner.append(rest)
+    if st.ambiguous == st.i and len(rest) > 1:
+        out.inner.append(rest[1:])
+
+
+def _until_separator(rest: list[Word]) -> list[Word]:
+    for k, word in enumerate(rest):
+        if word.text in (":::", "::::", ":::+", "::::+"):
+            return rest[:k]
+    return rest
+
+
+def _join(words: list[Word]) -> Word:
+    """Words a wrapper hands to ``sh -c`` as one string (watch, ssh, sg)."""
+    text = " ".join(w.text for w in words)
+    exact = all(w.exact for w in words)
+    feeds = [w.feed for w in words if w.feed is not None]
+    first = words[0]
+    return Word(text, exact, text if exact else "", " ".join(w.source or w.text for w in words), first.pos,
+                feeds[0] if feeds else None)
+
+
+def found_paths(root: str) -> Word:
+    """The ``{}`` of ``find ROOT -exec``: some path under ROOT (never a flag)."""
+    base = root.rstrip("/") or "/"
+    text = base + "{}" if base == "/" else base + "/{}"
+    return Word(text, False, text[:-2], "{}", feed=Feed("paths", root, "`find` results"))
+
+
+def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
+    """Commands of ``find -exec/-execdir/-ok/-okdir ... ;`` and ``-fprint`` files."""
+    inner: list[list[Word]] = []
+    writes: list[Word] = []
+    i, n = 1, len(words)
+    root = words[1].text if n > 1 and not words[1].text.startswith("-") and words[1].exact else "."
+    found = found_paths(root)
+    while i < n:
+        text = words[i].text
+        if text in ("-exec", "-execdir", "-ok", "-okdir"):
+            j = i + 1
+            while j < n and words[j].text not in (";", "+"):
+                j += 1
+            if j > i + 1:
+                inner.append([found if w.text == "{}" else w for w in words[i + 1 : j]])
+            i = j + 1
+            continue
+        if text in ("-fprint", "-fprint0", "-fls", "-fprintf") and i + 1 < n:
+            writes.append(words[i + 1])
+        i += 1
+    return inner, writes

@@ -1,0 +1,239 @@
+"""Walk a tree-sitter-bash tree and hand every simple command to the analyser.
+
+Statements are dispatched on ``node.type``; anything not listed is walked
+generically, so a command hidden in a construct this module does not model
+(an arithmetic subscript, a ``case`` pattern, an ERROR node) still runs
+through :func:`~hookgate.policy.match.shell.analyze.analyze`. Every walk
+returns the *feed* of the statement's stdout so pipelines can tell
+``curl | sh`` from ``cat x | sh``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hookgate.policy.match.shell.analyze import RawCommand, analyze
+from hookgate.policy.match.shell.consumers import run_script
+from hookgate.policy.match.shell.context import MAX_BYTES, parse_tree
+from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
+from hookgate.policy.match.shell.redirects import REDIRECTS, Redirect, RedirectReader, stdin_of
+from hookgate.policy.match.shell.tables import CODE_ENV
+from hookgate.policy.match.shell.words import UNSAFE, Word, WordResolver
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from hookgate.policy.match.shell.context import Context
+
+__all__ = ["Walker"]
+
+_SKIP = frozenset({"comment", "heredoc_body", "heredoc_end", "heredoc_start", "variable_name", "word", "number",
+                   "raw_string", "ansi_c_string", "string_content", "test_operator", "file_descriptor"})
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+_COMPOUND = frozenset({"subshell", "compound_statement"})
+_needs_work = UNSAFE.search  # a word with quoting, escapes, globs or braces takes the slow path
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+
+
+class Walker:
+    """Walks one source buffer (the top-level command or a nested script)."""
+
+    __slots__ = ("ctx", "redirects", "src", "via", "words")
+
+    def __init__(self, ctx: Context, text: str, via: tuple[str, ...]) -> None:
+        self.ctx = ctx
+        self.src = text.encode("utf-8", "surrogatepass")
+        self.via = via
+        self.words = WordResolver(text, self.src, self)
+        self.redirects = RedirectReader(self)
+
+    def run(self, stdin: Feed | None = None) -> Feed:
+        if len(self.src) > MAX_BYTES:
+            self.ctx.unknown(f"command of {len(self.src)} bytes is too long to analyse", self.via)
+            return Feed("opaque", desc="an oversized script")
+        root = parse_tree(self.src)
+        if root.has_error:
+            self._report_error(root)
+        return self.stmt(root, stdin, ())
+
+    def _report_error(self, root: Node) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.is_error or node.is_missing:
+                row, col = node.start_point
+                near = self.words.text(node)[:30] or node.type
+                self.ctx.unknown(f"parse error near `{near}` at {row + 1}:{col + 1}", self.via)
+                return
+            if node.has_error:
+                stack.extend(reversed(node.children))
+        self.ctx.unknown("parse error", self.via)
+
+    # -- statements
+    def stmt(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
+        kind = node.type
+        if kind == "command":
+            return self.command(node, stdin, redirs)
+        if kind == "pipeline":
+            return self.pipeline(_stages(node), stdin, redirs)
+        if kind == "redirected_statement":
+            return self.redirected(node, stdin, redirs)
+        if kind in _SUBSTITUTIONS:
+            return self.substitution(node)
+        if kind == "variable_assignment":
+            self.assignment(node)
+            return NOTHING
+        if kind in _SKIP or kind in REDIRECTS:
+            return NOTHING
+        feeds = [self.stmt(child, stdin, redirs) for child in node.children if child.is_named]
+        return combine(feeds)
+
+    def pipeline(self, stages: list[Node], stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
+        feed = stdin
+        last = len(stages) - 1
+        for k, stage in enumerate(stages):
+            feed = self.stmt(stage, feed, redirs if k == last else ())
+        return feed if feed is not None else NOTHING
+
+    def redirected(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
+        body: Node | None = None
+        mine: list[Redirect] = []
+        tails: list[tuple[str, Node]] = []
+        extra: list[Word] = []
+        for child in node.children:
+            if child.type in REDIRECTS:
+                self.redirects.read(child, mine, tails, extra)
+            elif child.is_named and child.type != "comment":
+                body = child
+        inner_stdin = stdin_of(mine, stdin)
+        all_redirs = redirs + tuple(mine)
+        if body is None:
+            out: Feed = self._bare_redirects(all_redirs, inner_stdin)
+        elif body.type == "pipeline":  # `a | b > f`: the redirections belong to the last stage
+            out = self._last_gets(_stages(body), stdin, all_redirs, inner_stdin, extra)
+        elif body.type == "command":
+            out = self.command(body, inner_stdin, all_redirs, extra)
+        else:
+            self._misplaced(extra)
+            out = self.stmt(body, inner_stdin, all_redirs)
+        return self.tails(tails, out, stdin)
+
+    def _misplaced(self, extra: list[Word]) -> None:
+        if extra:
+            self.ctx.unknown(f"words after a redirection (`{extra[0].source or extra[0].text}`) could not be placed",
+                             self.via)
+
+    def _last_gets(self, stages: list[Node], stdin: Feed | None, redirs: tuple[Redirect, ...],
+                   last_stdin: Feed | None, extra: list[Word]) -> Feed:
+        feed = stdin
+        for k, stage in enumerate(stages):
+            if k < len(stages) - 1:
+                feed = self.stmt(stage, feed, ())
+                continue
+            if last_stdin is not stdin:
+                feed = last_stdin
+            if stage.type == "command":
+                return self.command(stage, feed, redirs, extra)
+            self._misplaced(extra)
+            feed = self.stmt(stage, feed, redirs)
+        return feed if feed is not None else NOTHING
+
+    def _bare_redirects(self, redirs: tuple[Redirect, ...], stdin: Feed | None) -> Feed:
+        """``> file`` alone still truncates the file."""
+        analyze(self.ctx, RawCommand([], [], redirs, stdin, self.via, (), ""))
+        return NOTHING
+
+    def tails(self, tails: list[tuple[str, Node]], out: Feed, stdin: Feed | None) -> Feed:
+        """Statements tree-sitter nests inside a heredoc redirect (``cat <<EOF | sh``)."""
+        for how, node in tails:
+            out = self.pipeline(_stages(node), out, ()) if how == "pipe" else combine([out, self.stmt(node, stdin, ())])
+        return out
+
+    def command(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...],
+                extra: list[Word] | None = None) -> Feed:
+        words: list[Word] = []
+        env: list[tuple[str, str]] = []
+        mine: list[Redirect] = []
+        tails: list[tuple[str, Node]] = []
+        resolver = self.words
+        ascii_src = resolver.str if resolver.ascii else None
+        for child in node.children:
+            kind = child.type
+            if kind == "command_name":
+                child = child.child(0) or child  # the name's word takes the word path below
+                kind = child.type
+            if (kind == "word" or kind == "number") and ascii_src is not None:  # the common case, inlined
+                start = child.start_byte
+                raw_text = ascii_src[start : child.end_byte]
+                if _needs_work(raw_text) is None:
+                    words.append(_new(Word, (raw_text, True, raw_text, raw_text, start, None, False)))
+                    continue
+                words.extend(resolver.resolve(child))
+            elif kind == "variable_assignment":
+                env.append(self.assignment(child))
+            elif kind in REDIRECTS:
+                self.redirects.read(child, mine, tails, words)
+            elif kind in _COMPOUND:  # `time (sleep 1)`: the timed group is a statement, not a word
+                self.stmt(child, stdin, redirs)
+            elif child.is_named and kind != "comment":
+                words.extend(resolver.resolve(child))
+        if extra:
+            words.extend(extra)
+        if mine:
+            redirs, cmd_stdin = redirs + tuple(mine), stdin_of(mine, stdin)
+        else:
+            cmd_stdin = stdin
+        raw = RawCommand(words, env, redirs, cmd_stdin, self.via, (), resolver.text(node), self.src, None)
+        out = analyze(self.ctx, raw)
+        return self.tails(tails, out, stdin) if tails else out
+
+    def assignment(self, node: Node) -> tuple[str, str]:
+        name, value = "", ""
+        seen_eq = False
+        for child in node.children:
+            if not seen_eq:
+                if child.type in ("=", "+="):
+                    seen_eq = True
+                elif child.type in ("variable_name", "subscript"):
+                    name = self.words.text(child)
+                    if child.type == "subscript":
+                        self.nested(child)
+                continue
+            if child.type == "array":
+                self.nested(child)
+                value = self.words.text(child)
+            else:
+                word = self.words.resolve_one(child)
+                value = word.text
+                if name in CODE_ENV:  # GIT_SSH_COMMAND='…' git fetch: the value is a command line
+                    run_script(self.ctx, word, (*self.via, f"${name}"))
+        return name, value
+
+    # -- callbacks used by the word resolver
+    def substitution(self, node: Node) -> Feed:
+        """Walk ``$( )``/``<( )`` (their commands run) and return their output."""
+        label = "<( )" if node.type == "process_substitution" and self.words.text(node).startswith("<") else (
+            ">( )" if node.type == "process_substitution" else "$( )")
+        saved = self.via
+        self.via = (*saved, label)
+        try:
+            feeds = [self.stmt(c, None, ()) for c in node.children if c.is_named]
+        finally:
+            self.via = saved
+        return combine(feeds)
+
+    def nested(self, node: Node) -> None:
+        for child in node.children:
+            if child.is_named:
+                self.stmt(child, None, ())
+
+
+def _stages(node: Node) -> list[Node]:
+    """Pipeline stages, flattening the nested pipelines tree-sitter builds after heredocs."""
+    out: list[Node] = []
+    for child in node.children:
+        if child.type == "pipeline":
+            out.extend(_stages(child))
+        elif child.is_named and child.type != "comment":
+            out.append(child)
+    return out

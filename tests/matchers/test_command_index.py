@@ -1,0 +1,96 @@
+"""CommandIndex: a superset of the rules that match, and little more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hookgate.policy.match.base import CompileContext, EvalEnv, Outcome
+from hookgate.policy.match.command import CommandIndex, CommandMatcher, CommandSpec, compile_command
+
+ENV = EvalEnv(cwd="/work/p", home="/home/u", workspace="/work/p")
+CTX = CompileContext(home="/home/u")
+CORPUS = Path(__file__).parents[1] / "adversarial" / "commands"
+
+RULES: list[Any] = [
+    {"program": "rm", "flags": ["recursive", "force"]},
+    {"program": "rm"},
+    {"program": ["curl", "wget"]},
+    {"program": "python*"},
+    {"prefix": ["git", "push"], "flags": ["force"]},
+    {"prefix": ["git", "reset"]},
+    {"prefix": "npm install"},
+    {"prefix": ["docker", "run"], "flags": ["privileged"]},
+    {"prefix": ["kubectl", "delete"]},
+    {"pipe_to_shell": True},
+    {"writes": "/etc/**"},
+    {"reads": "~/.ssh/**"},
+    {"program": "rm", "interpreters": True},
+    {"flags": ["recursive"]},
+    {"program": "chmod", "args": "777"},
+    {"prefix": ["terraform", "apply"]},
+]
+
+
+def _commands() -> list[str]:
+    out: list[str] = []
+    for path in sorted(CORPUS.glob("*/*.yaml")):
+        out.extend(case["cmd"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[list[CommandMatcher], CommandIndex]:
+    matchers = [compile_command(CommandSpec.model_validate(r), CTX) for r in RULES]
+    index = CommandIndex()
+    for key, matcher in enumerate(matchers):
+        index.add(matcher, key)
+    return matchers, index
+
+
+def test_candidates_cover_every_rule_that_may_match(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
+    matchers, index = built
+    for command in _commands():
+        may = {k for k, m in enumerate(matchers) if m.match(command, ENV).outcome is not Outcome.NO}
+        got = set(index.candidates(command, ENV))
+        assert may <= got, f"{command!r}: missing {may - got}"
+
+
+def test_candidates_are_pruned(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
+    _, index = built
+    always = {RULES.index(r) for r in RULES if "prefix" not in r and "*" in str(r.get("program", "*"))}
+    assert set(index.candidates("git status", ENV)) == always
+    assert set(index.candidates("git push -f", ENV)) == always | {4}
+    assert set(index.candidates("ls && rm x", ENV)) == always | {0, 1, 12}
+
+
+def test_unknowns_return_every_rule(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
+    _, index = built
+    assert list(index.candidates("$X -rf /", ENV)) == list(range(len(RULES)))
+
+
+def test_inline_code_brings_interpreter_and_mentioned_rules(built: tuple[list[CommandMatcher],
+                                                                      CommandIndex]) -> None:
+    _, index = built
+    found = set(index.candidates("python3 -c 'print(1)'", ENV))
+    assert {3, 12} <= found and 0 not in found
+    assert {0, 1, 12} <= set(index.candidates("perl -e 'system(\"rm x\")'", ENV))
+
+
+def test_many_prefix_rules_stay_cheap_to_query() -> None:
+    index = CommandIndex()
+    for i in range(5000):
+        index.add(compile_command(CommandSpec.model_validate({"prefix": [f"tool{i}", "deploy"]}), CTX), i)
+        index.add(compile_command(CommandSpec.model_validate({"prefix": ["git", "push", f"remote{i}"]}), CTX),
+                  10_000 + i)
+    assert list(index.candidates("git status", ENV)) == []
+    assert list(index.candidates("git -C x push remote7 main", ENV)) == [10_007]
+    assert list(index.candidates("tool42 --env prod deploy", ENV)) == [42]
+    assert len(list(index.candidates("git push $REMOTE", ENV))) == 5000
+
+
+def test_non_strings_have_no_candidates(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
+    assert list(built[1].candidates(None, ENV)) == []
