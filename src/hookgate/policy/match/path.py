@@ -17,6 +17,7 @@ deny and ``under: workspace`` as an exception are safe against symlinks.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from collections.abc import Iterable, Sequence
@@ -35,9 +36,11 @@ from hookgate.policy.match.path_norm import (
     normalize_path,
     real_dir,
     relative_to,
+    resolution_scope,
     resolve_candidates,
     resolve_path,
 )
+from hookgate.policy.match.path_regex import RegexError
 
 __all__ = [
     "PathMatcher",
@@ -47,6 +50,7 @@ __all__ = [
     "compile_path",
     "normalize_path",
     "path_strings",
+    "resolution_scope",
     "resolve_candidates",
     "resolve_path",
 ]
@@ -100,25 +104,34 @@ class DirRef:
     kind: Anchor  # ROOT (path is absolute), HOME (path is below home) or WORKSPACE
     path: str
 
-    def bases(self, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
-        """The directory and its resolved form; ``None`` if it cannot be known for this event."""
-        if self.kind is Anchor.WORKSPACE:
-            raw = env.workspace or env.cwd
-            if not raw:
-                return None
-            try:
-                base = collapse(expand(raw, home))
-            except UnknownPath:
-                return None
-            if not base.startswith("/"):
-                return None
-        elif self.kind is Anchor.HOME:
-            if home is None:
-                return None
-            base = collapse(posixpath.join(home, self.path))
-        else:
-            base = self.path
-        return tuple(dict.fromkeys((base, real_dir(base))))
+    def bases(self, env: EvalEnv, home: str | None, *, folded: bool = False) -> tuple[str, ...] | None:
+        """The directory and its resolved form (``folded``: case-folded); ``None`` if it cannot
+        be known for this event."""
+        raw = (env.workspace or env.cwd) if self.kind is Anchor.WORKSPACE else None
+        return _dir_bases(self.kind, self.path, raw, home, folded)
+
+
+@functools.lru_cache(maxsize=1024)
+def _dir_bases(kind: Anchor, path: str, raw: str | None, home: str | None, folded: bool) -> tuple[str, ...] | None:
+    """Cached: every rule with ``under``/``outside`` or a ``~``/workspace glob asks this per event,
+    and the answer only depends on these strings (``real_dir`` is cached the same way)."""
+    if kind is Anchor.WORKSPACE:
+        if not raw:
+            return None
+        try:
+            base = collapse(expand(raw, home))
+        except UnknownPath:
+            return None
+        if not base.startswith("/"):
+            return None
+    elif kind is Anchor.HOME:
+        if home is None:
+            return None
+        base = collapse(posixpath.join(home, path))
+    else:
+        base = path
+    bases = (base, real_dir(base))
+    return tuple(dict.fromkeys(fold_case(b) for b in bases) if folded else dict.fromkeys(bases))
 
 
 _HOME = DirRef("~", Anchor.HOME, "")
@@ -177,7 +190,10 @@ class PathMatcher:
         names = resolved.names if self.follow_symlinks else resolved.names[:1]
         if self.case_insensitive:
             names = tuple(dict.fromkeys(fold_case(n) for n in names))
-        verdict = self._judge(names, env, home)
+        try:
+            verdict = self._judge(names, env, home)
+        except RegexError as err:  # a program that cannot be built or run never answers NO
+            return MatchResult(Outcome.UNKNOWN, f"path `{resolved.raw}` could not be matched: {err}")
         return MatchResult(verdict.outcome, verdict.detail.replace("{path}", resolved.raw))
 
     def _without_cwd(self, path: str, err: UnknownPath) -> MatchResult:
@@ -185,7 +201,10 @@ class PathMatcher:
         rel = err.relative
         if rel is not None and not (self.under or self.outside) and posixpath.basename(rel) not in ("", ".", ".."):
             rel = fold_case(rel) if self.case_insensitive else rel
-            hits = [group.first(rel, (Anchor.ANYWHERE,)) for group in self.groups]
+            try:
+                hits = [group.first(rel, (Anchor.ANYWHERE,)) for group in self.groups]
+            except RegexError:
+                hits = [None]
             if all(hits):
                 return MatchResult(Outcome.YES, f"`{path}` matches `{hits[0].source if hits[0] else ''}`")
         return MatchResult(Outcome.UNKNOWN, f"path `{path}`: {err.detail}")
@@ -202,6 +221,12 @@ class PathMatcher:
                 return _NO
             unknown = unknown or (verdict.detail if verdict.outcome is Outcome.UNKNOWN else "")
             details.append(verdict.detail)
+        if not (self.under or self.outside):
+            return (
+                _Verdict(Outcome.UNKNOWN, unknown)
+                if unknown
+                else _Verdict(Outcome.YES, "; ".join(filter(None, details)))
+            )
         for verdict in (
             self._containment(names, env, home, inside=True),
             self._containment(names, env, home, inside=False),
@@ -215,10 +240,7 @@ class PathMatcher:
         return _Verdict(Outcome.YES, "; ".join(d for d in details if d))
 
     def _bases(self, ref: DirRef, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
-        bases = ref.bases(env, home)
-        if bases is not None and self.case_insensitive:
-            return tuple(dict.fromkeys(fold_case(b) for b in bases))
-        return bases
+        return ref.bases(env, home, folded=self.case_insensitive)
 
     def _containment(self, names: Sequence[str], env: EvalEnv, home: str | None, *, inside: bool) -> _Verdict:
         for ref in self.under if inside else self.outside:
@@ -240,7 +262,7 @@ class PathMatcher:
 def _hit(group: GlobGroup, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> Any:
     """The glob of ``group`` that matches ``name``; ``False`` if none; ``None`` if none
     matched but a glob needs a base directory this event does not have."""
-    if group.whole is not None and group.whole.fullmatch(name) is not None:
+    if group.whole is not None and group.whole.fullmatch(name):
         return group.first(name, (Anchor.ROOT, Anchor.ANYWHERE))
     missing = False
     for regex, bases, anchor in ((group.home, homes, Anchor.HOME), (group.workspace, workspaces, Anchor.WORKSPACE)):
@@ -250,7 +272,7 @@ def _hit(group: GlobGroup, name: str, homes: tuple[str, ...] | None, workspaces:
             missing = True
             continue
         for rest in (relative_to(name, b) for b in bases):
-            if rest is not None and regex.fullmatch(rest) is not None:
+            if rest is not None and regex.fullmatch(rest):
                 return group.first(rest, (anchor,))
     return None if missing else False
 
@@ -287,14 +309,19 @@ def _loc(key: str, i: int, items: Sequence[object]) -> tuple[str | int, ...]:
 
 def _compile_group(patterns: Iterable[tuple[str, tuple[str | int, ...], str]], ci: bool) -> GlobGroup:
     globs: list[Glob] = []
+    key: tuple[str | int, ...] = ()
     for pattern, loc, origin in patterns:
+        key = key or loc[:1]
         try:
             compiled = compile_globs(pattern, case_insensitive=ci)
         except SpecError as err:
             raise SpecError(origin + err.message, loc, code=err.code, help=err.help) from None
         globs += compiled
         globs += _rebased(compiled, ci)
-    return GlobGroup.of(tuple(globs))
+    try:
+        return GlobGroup.of(tuple(globs))
+    except RegexError as err:  # only a combination too large for RE2's memory limit
+        raise SpecError(f"the globs together are too large to match: {err}", key, code="compile.bad_glob") from None
 
 
 def _rebased(globs: Iterable[Glob], ci: bool) -> list[Glob]:
@@ -311,7 +338,8 @@ def _rebased(globs: Iterable[Glob], ci: bool) -> list[Glob]:
 
 
 def compile_path(spec: PathSpec, ctx: CompileContext) -> PathMatcher:
-    """Compile every glob to RE2 now; an unknown list or bad glob is a :class:`SpecError` at its key."""
+    """Translate and check every glob now (an unknown list or bad glob is a :class:`SpecError` at
+    its key); RE2 programs are built on first use and shared by identical globs."""
     ci = spec.case_insensitive
     groups: list[GlobGroup] = []
     if spec.glob:

@@ -20,13 +20,15 @@ Where a glob is anchored decides what it is matched against:
 from __future__ import annotations
 
 import enum
+import functools
 import re
+import weakref
 from dataclasses import dataclass
-from typing import Any
 
 import re2
 
 from hookgate.policy.match.base import SpecError
+from hookgate.policy.match.path_regex import EAGER_CHARS, GlobRegex, RegexError, check_class, shared_regex
 
 __all__ = ["Anchor", "Glob", "GlobGroup", "compile_globs", "expand_braces", "fold_case"]
 
@@ -50,7 +52,7 @@ def fold_case(path: str) -> str:
     return _IGNORABLE.sub("", unicodedata.normalize("NFC", path)).lower()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Glob:
     """One brace-free glob: ``regex`` full-matches the path part its ``anchor`` names.
 
@@ -63,7 +65,7 @@ class Glob:
 
     source: str
     anchor: Anchor
-    regex: Any
+    regex: GlobRegex
     prefix: str
     basename: str | None
     suffix: str | None
@@ -71,7 +73,8 @@ class Glob:
     tail: str | None = None  # ROOT only: the glob after ``prefix``, to re-anchor it elsewhere
 
     def matches(self, part: str) -> bool:
-        return self.regex.fullmatch(part) is not None
+        """Raises :class:`~hookgate.policy.match.path_regex.RegexError` if it cannot tell."""
+        return self.regex.fullmatch(part)
 
 
 def expand_braces(pattern: str) -> list[str]:
@@ -101,6 +104,8 @@ def expand_braces(pattern: str) -> list[str]:
 
 
 def _find_unescaped(text: str, ch: str) -> int:
+    if "\\" not in text:  # the common case, at C speed
+        return text.find(ch)
     i = 0
     while i < len(text):
         if text[i] == "\\":
@@ -112,45 +117,56 @@ def _find_unescaped(text: str, ch: str) -> int:
     return -1
 
 
+#: RE2's ``QuoteMeta`` in Python: a backslash before each ASCII character but ``[A-Za-z0-9_]``, NUL as
+#: ``\\x00``; other code points stay as they are (``re2.escape`` is a C++ round trip per call)
+_QUOTE = {c: "\\" + chr(c) for c in range(1, 128) if not (chr(c).isascii() and (chr(c).isalnum() or c == 95))}
+_QUOTE[0] = "\\x00"
+
+#: one token of a segment: ``\\x`` | ``**`` | ``*`` | ``?`` | ``[class]`` | an unclosed ``[`` | a literal run
+_TOKEN = re.compile(r"\\(.)|(\*\*)|(\*)|(\?)|\[((?>[!^\]]?)[^\]]*)\]|(\[)|([^\\*?\[]+|\\)", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=4096)
 def _segment_regex(seg: str) -> str:
-    """One segment without ``**`` to RE2; wildcards never cross ``/``."""
+    """One segment without ``**`` to RE2; wildcards never cross ``/``. Cached: segments
+    (``src``, ``*.pem``, ``**``) repeat across the globs of a large policy."""
+    if _SPECIAL.search(seg) is None:
+        return seg.translate(_QUOTE)
     out: list[str] = []
-    i = 0
-    while i < len(seg):
-        ch = seg[i]
-        if ch == "\\" and i + 1 < len(seg):
-            out.append(re2.escape(seg[i + 1]))
-            i += 2
-        elif ch == "*":
-            if seg[i : i + 2] == "**":
-                raise ValueError("`**` must be a whole path segment, as in `dir/**/name`")
+    for m in _TOKEN.finditer(seg):
+        escaped, double, star, one, cls, unclosed, literal = m.groups()
+        if star is not None:
             out.append("[^/]*")
-            i += 1
-        elif ch == "?":
+        elif literal is not None or escaped is not None:
+            out.append((literal if literal is not None else escaped).translate(_QUOTE))
+        elif one is not None:
             out.append("[^/]")
-            i += 1
-        elif ch == "[":
-            cls, i = _class_regex(seg, i)
-            out.append(cls)
-        else:
-            out.append(re2.escape(ch))
-            i += 1
+        elif cls is not None:
+            out.append(_class_regex(cls))
+        elif double is not None:
+            raise ValueError("`**` must be a whole path segment, as in `dir/**/name`")
+        elif unclosed is not None:
+            raise ValueError("unclosed `[`")
     return "".join(out)
 
 
-def _class_regex(seg: str, i: int) -> tuple[str, int]:
-    end = seg.find("]", i + 2 if seg[i + 1 : i + 2] in ("!", "^", "]") else i + 1)
-    if end < 0:
-        raise ValueError("unclosed `[`")
-    body = seg[i + 1 : end]
+def _class_regex(body: str) -> str:
     negate = body[:1] in ("!", "^")
     body = body[1:] if negate else body
     escaped = "".join("\\" + c if c in "\\^]" else c for c in body)
-    return ("[^/" if negate else "[") + escaped + "]", end + 1
+    regex = ("[^/" if negate else "[") + escaped + "]"
+    try:
+        check_class(regex)  # the only part of a translation RE2 could reject (`[z-a]`)
+    except RegexError as err:
+        raise ValueError(f"bad character class `[{body}]`: {err}") from None
+    return regex
 
 
 def _is_literal(seg: str) -> bool:
-    return not (_WILD & set(seg)) and "\\" not in seg
+    return _SPECIAL.search(seg) is None
+
+
+_SPECIAL = re.compile(r"[*?\[\\]")
 
 
 def _literal_tail(seg: str) -> str | None:
@@ -199,6 +215,18 @@ def _body_regex(segs: list[str]) -> str:
 
 
 def _compile_one(pattern: str, *, case_insensitive: bool) -> Glob:
+    key = (pattern, case_insensitive)
+    glob = _GLOBS.get(key)
+    if glob is None:
+        glob = _GLOBS[key] = _translate(pattern, case_insensitive=case_insensitive)
+    return glob
+
+
+#: every compiled glob, by (pattern, case mode), while some rule holds it: rules share them
+_GLOBS: weakref.WeakValueDictionary[tuple[str, bool], Glob] = weakref.WeakValueDictionary()
+
+
+def _translate(pattern: str, *, case_insensitive: bool) -> Glob:
     anchor, body = _anchor_of(pattern, ("~", "$HOME", "${HOME}"))
     segs = _clean_segments(fold_case(body) if case_insensitive else body)
     regex = _body_regex(segs)
@@ -206,6 +234,7 @@ def _compile_one(pattern: str, *, case_insensitive: bool) -> Glob:
         regex = "/" + regex if segs else "/"
     elif anchor is Anchor.ANYWHERE:
         regex = "(?:.*/)?" + regex if segs and segs[0] != "**" else regex
+    regex.encode()  # a lone surrogate: UnicodeEncodeError, a ValueError, reported now
     literal = []
     for seg in segs:
         if not _is_literal(seg) or seg == "**":
@@ -217,11 +246,15 @@ def _compile_one(pattern: str, *, case_insensitive: bool) -> Glob:
     suffix = None if basename or last == "**" else _literal_tail(last)
     stem = None if basename or last == "**" else _literal_head(last)
     tail = "/".join(segs[len(literal) :]) if anchor is Anchor.ROOT else None
-    return Glob(pattern, anchor, re2.compile(regex), prefix, basename, suffix, stem, tail)
+    program = GlobRegex(regex)  # shared through the glob: identical globs are one object (_GLOBS)
+    if len(regex) > EAGER_CHARS:
+        program.build()
+    return Glob(pattern, anchor, program, prefix, basename, suffix, stem, tail)
 
 
 def compile_globs(pattern: str, *, case_insensitive: bool = False) -> tuple[Glob, ...]:
-    """Compile one user glob (braces expanded) or raise :class:`SpecError` with a hint."""
+    """Compile one user glob (braces expanded) or raise :class:`SpecError` with a hint.
+    Its RE2 program is built on first use (see :mod:`~hookgate.policy.match.path_regex`)."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise SpecError("a path glob must be a non-empty string")
     try:
@@ -233,8 +266,11 @@ def compile_globs(pattern: str, *, case_insensitive: bool = False) -> tuple[Glob
         raise SpecError(f"invalid glob `{pattern}`: {err}", code="compile.bad_glob") from None
 
 
-def _either(globs: list[Glob]) -> Any:
-    return re2.compile("|".join(f"(?:{g.regex.pattern})" for g in globs)) if globs else None
+def _either(globs: list[Glob]) -> GlobRegex | None:
+    """One program for all ``globs`` (the glob's own when there is one); raises :class:`RegexError`."""
+    if len(globs) < 2:
+        return globs[0].regex if globs else None
+    return shared_regex("|".join(dict.fromkeys(f"(?:{g.regex.pattern})" for g in globs)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,15 +280,27 @@ class GlobGroup:
     costs one regex call per base, not one per glob."""
 
     globs: tuple[Glob, ...]
-    whole: Any
-    home: Any
-    workspace: Any
+    whole: GlobRegex | None
+    home: GlobRegex | None
+    workspace: GlobRegex | None
 
     @classmethod
     def of(cls, globs: tuple[Glob, ...]) -> GlobGroup:
-        by = {a: [g for g in globs if g.anchor is a] for a in Anchor}
+        """Raises :class:`RegexError` if a combined program is too large to build."""
+        if len(globs) == 1:  # most rules: the glob's own program, shared
+            g = globs[0]
+            whole = g.regex if g.anchor is Anchor.ROOT or g.anchor is Anchor.ANYWHERE else None
+            return cls(
+                globs,
+                whole,
+                g.regex if g.anchor is Anchor.HOME else None,
+                g.regex if g.anchor is Anchor.WORKSPACE else None,
+            )
+        by: dict[Anchor, list[Glob]] = {a: [] for a in Anchor}
+        for g in dict.fromkeys(globs):
+            by[g.anchor].append(g)
         return cls(
-            globs,
+            tuple(dict.fromkeys(globs)),
             _either(by[Anchor.ROOT] + by[Anchor.ANYWHERE]),
             _either(by[Anchor.HOME]),
             _either(by[Anchor.WORKSPACE]),

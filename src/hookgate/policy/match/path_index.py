@@ -17,6 +17,7 @@ or UNKNOWN; a path that cannot be normalised returns every rule.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable
 
@@ -67,21 +68,32 @@ def _ancestors(path: str, *, absolute: bool) -> list[str]:
     return out
 
 
-_EMPTY: dict[str, list[int]] = {}
+_EMPTY: dict[str, list[int] | tuple[int, ...]] = {}
 
 
 class _Table:
     """The lookup tables for one case mode (exact or folded)."""
 
     def __init__(self) -> None:
-        self.maps: dict[str, dict[str, list[int]]] = {}
+        self.maps: dict[str, dict[str, list[int] | tuple[int, ...]]] = {}
         self.lengths: dict[str, set[int]] = {"suffix": set(), "stem": set()}
 
     def add(self, entry: _Entry, key: int) -> None:
         kind, literal = entry
-        self.maps.setdefault(kind, {}).setdefault(literal, []).append(key)
+        table = self.maps.setdefault(kind, {})
+        keys = table.get(literal)
+        if isinstance(keys, list):
+            keys.append(key)
+        else:  # new, or frozen to a tuple
+            table[literal] = [*(keys or ()), key]
         if kind in self.lengths:
             self.lengths[kind].add(len(literal))
+
+    def freeze(self) -> None:
+        """Keys as tuples: most literals name one rule, and a tuple is half a growable list."""
+        for table in self.maps.values():
+            for literal, keys in table.items():
+                table[literal] = tuple(keys)
 
     def lookup(self, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> Iterable[int]:
         root = self.maps.get("root", _EMPTY)
@@ -118,6 +130,11 @@ class PathIndex:
         self._all: list[int] = []
         self._homes: dict[str, None] = {}
         self._matchers: dict[int, PathMatcher] = {}
+
+    def freeze(self) -> None:
+        """Called by the plan builder once every rule is added; ``add`` still works after it."""
+        for table in self._tables.values():
+            table.freeze()
 
     def add(self, matcher: PathMatcher, key: int) -> None:
         self._all.append(key)
@@ -183,12 +200,18 @@ class PathIndex:
                 yield from table.lookup(fold(name), h, w)
 
     def _bases(self, dirs: list[str], env: EvalEnv) -> tuple[str, ...] | None:
-        out: list[str] = []
-        for d in dirs:
-            try:
-                base = collapse(expand(d, self._home(env)))
-            except UnknownPath:
-                continue
-            if base.startswith("/"):
-                out += [base, real_dir(base)]
-        return tuple(dict.fromkeys(out)) if out else None
+        return _bases(tuple(dirs), self._home(env))
+
+
+@functools.lru_cache(maxsize=256)
+def _bases(dirs: tuple[str, ...], home: str | None) -> tuple[str, ...] | None:
+    """The directories and their resolved forms; cached per event shape (``real_dir`` already is)."""
+    out: list[str] = []
+    for d in dirs:
+        try:
+            base = collapse(expand(d, home))
+        except UnknownPath:
+            continue
+        if base.startswith("/"):
+            out += [base, real_dir(base)]
+    return tuple(dict.fromkeys(out)) if out else None

@@ -9,35 +9,33 @@ be resolved without running a shell (``$OTHER_VAR``, ``~bob``, ``$(cmd)``) is
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 import posixpath
 import re
-import stat
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from hookgate.policy.match.base import EvalEnv
+from hookgate.policy.match.path_errors import UnknownPath
+from hookgate.policy.match.path_real import existing_path, link_in_parent, link_target, real_path
 
 __all__ = [
+    "PATH_SCOPE",
+    "ResolvedPath",
     "UnknownPath",
     "absolute_path",
     "collapse",
     "normalize_path",
     "real_dir",
     "relative_to",
+    "resolution_scope",
     "resolve_candidates",
+    "resolve_path",
 ]
 
 _VAR = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!(-]))")
-
-
-class UnknownPath(ValueError):
-    """The path cannot be known without a shell; ``relative`` is set when only the cwd is missing."""
-
-    def __init__(self, detail: str, *, relative: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.relative = relative
 
 
 def _expand_vars(raw: str, home: str | None) -> str:
@@ -105,18 +103,20 @@ def normalize_path(raw: str, env: EvalEnv) -> str:
 
 def resolve_candidates(path: str) -> tuple[str, ...]:
     """The names under which an absolute ``path`` is reached: itself (collapsed), its
-    symlink target (``os.path.realpath``: links resolved as far as they exist, so a
-    new file in a linked directory is seen at the target), and the link itself in
-    its resolved parent. Pass the uncollapsed :func:`absolute_path` for kernel ``..``."""
+    symlink target (links resolved as far as they exist, so a new file in a linked
+    directory is seen at the target), and the link itself in its resolved parent.
+    Pass the uncollapsed :func:`absolute_path` for kernel ``..``. Resolution is by the
+    kernel (:mod:`~hookgate.policy.match.path_real`); raises :class:`UnknownPath` if a
+    directory on the way cannot be searched."""
     head, base = posixpath.split(path)
     if base in ("", ".", ".."):
-        return tuple(dict.fromkeys((collapse(path), posixpath.realpath(path))))
-    link = posixpath.join(posixpath.realpath(head or "."), base)  # parents resolved once, not twice
-    try:
-        is_link = stat.S_ISLNK(os.lstat(link).st_mode)
-    except OSError:
-        is_link = False
-    return tuple(dict.fromkeys((collapse(path), posixpath.realpath(link) if is_link else link, link)))
+        return tuple(dict.fromkeys((collapse(path), real_path(path))))
+    found = link_in_parent(path)
+    if found is None:  # no such name (yet): the parents resolved, the name appended
+        link = posixpath.join(real_path(head), base)
+        return tuple(dict.fromkeys((collapse(path), link)))
+    link, is_link = found
+    return tuple(dict.fromkeys((collapse(path), real_path(path) if is_link else link, link)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,22 +133,75 @@ class ResolvedPath:
     error: UnknownPath | None = None
 
 
-def resolve_path(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
-    """Expand, join, normalise and resolve ``raw`` (the only I/O: ``lstat`` of its components)."""
+_Memo = dict[tuple[str, str | None, str | None], ResolvedPath]
+_SCOPE: ContextVar[_Memo | None] = ContextVar("hookgate_path_resolution", default=None)
+
+
+@contextlib.contextmanager
+def resolution_scope() -> Iterator[None]:
+    """Within it, each distinct (path, cwd, home) is resolved once.
+
+    Wrap one event's evaluation in it: the path index and every rule reading the
+    path then share one lookup and judge one state of the file system. Never
+    wider: files and links change between events, so outside a scope nothing is
+    cached. (Cheaper by hand: ``token = PATH_SCOPE.set({})`` ... ``PATH_SCOPE.reset(token)``.)"""
+    token = _SCOPE.set({})
     try:
-        full = absolute_path(raw, EvalEnv(env.cwd, home, env.workspace))
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+#: the context variable behind :func:`resolution_scope`
+PATH_SCOPE = _SCOPE
+
+
+def resolve_path(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
+    """Expand, join, normalise and resolve ``raw`` (the only I/O: a few syscalls to resolve links)."""
+    memo = _SCOPE.get()
+    if memo is not None:
+        found = memo.get((raw, env.cwd, home))
+        if found is None:
+            found = memo[(raw, env.cwd, home)] = _resolve(raw, env, home)
+        return found
+    return _resolve(raw, env, home)
+
+
+def _resolve(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
+    try:
+        full = absolute_path(raw, env if env.home == home else EvalEnv(env.cwd, home, env.workspace))
+        return ResolvedPath(raw, home, resolve_candidates(full))
     except UnknownPath as err:
         return ResolvedPath(raw, home, error=err)
-    return ResolvedPath(raw, home, resolve_candidates(full))
 
 
-@functools.lru_cache(maxsize=512)
 def real_dir(path: str) -> str:
     """The resolved form of a rule's or the environment's directory (home, workspace).
 
     Cached: these are few and stable, unlike the paths in events, which are
-    resolved afresh every time."""
-    return os.path.realpath(path)
+    resolved afresh every time. One that cannot be examined stays as written
+    (the written form is always matched as well)."""
+    try:
+        return _dir_info(path)[0]
+    except UnknownPath:
+        return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _dir_info(path: str) -> tuple[str, bool]:
+    """``(resolved, exists)``. A directory that does not exist is its parent's resolved form
+    plus its name (parents are cached: the rules of a policy share them), unless it is a
+    dangling link, which only a full resolution follows."""
+    if path == "/" or not path.startswith("/") or "/.." in path or "/./" in path:
+        return real_path(path), True
+    found = existing_path(path)
+    if found is not None:
+        return found, True
+    head, name = posixpath.split(path.rstrip("/"))
+    parent, parent_exists = _dir_info(head)
+    if parent_exists and link_target(path) is not None:  # a dangling link: resolve it properly
+        return real_path(path), False
+    return parent.rstrip("/") + "/" + name, False
 
 
 def relative_to(path: str, base: str) -> str | None:
