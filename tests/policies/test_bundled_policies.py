@@ -48,8 +48,11 @@ def test_policies_validate_strictly() -> None:
 
 
 def test_repo_policies_folder_is_the_package_data() -> None:
-    repo_link = Path(__file__).resolve().parents[2] / "policies"
-    assert repo_link.resolve() == BUNDLED.resolve()
+    repo = Path(__file__).resolve().parents[2]
+    assert (repo / "policies").resolve() == (repo / "src" / "hookgate" / "bundled" / "policies").resolve()
+    shipped = {p.name: p.read_bytes() for p in BUNDLED.iterdir() if p.is_file()}
+    in_repo = {p.name: p.read_bytes() for p in (repo / "policies").iterdir() if p.is_file()}
+    assert shipped == in_repo  # the installed package carries exactly the repo's policies
 
 
 def _expected(name: str) -> list[tuple[str, str | None, frozenset[str]]]:

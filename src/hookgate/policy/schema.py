@@ -21,7 +21,8 @@ from hookgate.policy.model import AllowEffect, AskEffect, DenyEffect, InjectEffe
 __all__ = ["SCHEMA_ID", "SCHEMA_PATH", "policy_json_schema", "render_schema"]
 
 SCHEMA_ID = "https://hookgate.dev/schemas/policy.schema.json"
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "policy.schema.json"
+#: relative to the working directory, like ``hookgate schema --dir schemas`` (run from the repository root)
+SCHEMA_PATH = Path("schemas") / "policy.schema.json"
 _SHORTHANDS = (DenyEffect, AskEffect, InjectEffect, AllowEffect)
 
 
