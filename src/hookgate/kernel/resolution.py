@@ -19,6 +19,7 @@ from typing import Any, Final
 from hookgate.diagnostics import HookgateError
 from hookgate.kernel._dispatch import utc_timestamp
 from hookgate.kernel.approval import ApprovalSystem, ApprovalTimeoutError, DisplaySystem, is_grant
+from hookgate.kernel.injections import injection_items
 from hookgate.kernel.results import ContextInjection, HookResult
 
 __all__ = [
@@ -118,19 +119,8 @@ def context_items(result: HookResult, hook_name: str, event: str) -> list[Contex
     """The non-empty injections of a result, each knowing its hook and event."""
     if result.context_injections:
         items = [_with_source(item, hook_name, event) for item in result.context_injections]
-    elif result.context_injection:
-        items = [
-            ContextInjection(
-                content=result.context_injection,
-                role=result.context_injection_role,
-                ephemeral=result.ephemeral,
-                append_to_last_tool_result=result.append_to_last_tool_result,
-                hook_name=hook_name,
-                event=event,
-            )
-        ]
     else:
-        items = []
+        items = injection_items(result, hook_name, event)
     return [item for item in items if item.content]
 
 
