@@ -3,7 +3,8 @@
 ``*_evasion.yaml``: other spellings of a protected path or blocked host; a deny
 rule must catch each (``match``, or ``unknown`` which deny/ask rules treat as a
 match). ``*_benign.yaml``: look-alikes the same rules must let pass (``pass``).
-Path cases run on a real tree (files and symlinks) built from ``fixture.yaml``.
+Path cases run on a real tree (files and symlinks) built from ``fixture.yaml``; one with
+``shell: true`` is an unquoted shell word, whose wildcards bash expands (``match_path``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from hookgate.policy.match.base import CompileContext, EvalEnv, Matcher, Outcome
-from hookgate.policy.match.path import PathSpec, compile_path
+from hookgate.policy.match.path import PathMatcher, PathSpec, compile_path
 from hookgate.policy.match.url import UrlSpec, compile_url
 
 DATA = Path(__file__).parent / "paths_urls"
@@ -88,7 +89,12 @@ def test_case(
     else:
         assert expected is Outcome.NO, "a benign case must expect pass"
     value = _subst(case["value"], world)
-    result = _matcher(kind, rule["spec"], world).match(value, _env(case, world))
+    matcher = _matcher(kind, rule["spec"], world)
+    if case.get("shell"):
+        assert isinstance(matcher, PathMatcher)
+        result = matcher.match_path(value, _env(case, world), shell_glob=True)
+    else:
+        result = matcher.match(value, _env(case, world))
     assert result.outcome is expected, f"{rule['why']} {value!r}: {result}"
     assert result.outcome is Outcome.NO or result.detail, "a match must explain itself"
 

@@ -323,10 +323,13 @@ def test_lists_and_non_strings(tree: Tree) -> None:
 
 
 def test_shell_glob_words(tree: Tree) -> None:
+    """Wildcards are only expanded for shell words; what they may expand to: test_path_shell.py."""
     m = tree.rule("**/.env")
     assert m.match_path("/srv/.e*", tree.env, shell_glob=True).outcome is Outcome.UNKNOWN
     assert m.match_path("/srv/.e*", tree.env).outcome is Outcome.NO
-    assert m.match_path("/srv/*.py", tree.env, shell_glob=True).outcome is Outcome.UNKNOWN
+    assert m.match_path("/srv/*.py", tree.env, shell_glob=True).outcome is Outcome.NO  # never a dotfile
+    assert m.match_path("/srv/*/.env", tree.env, shell_glob=True).outcome is Outcome.YES  # as written
+    assert m.match_path("/srv/*/x", tree.env, shell_glob=True).outcome is Outcome.UNKNOWN
     assert m.match_path("/srv/app.py", tree.env, shell_glob=True).outcome is Outcome.NO
 
 

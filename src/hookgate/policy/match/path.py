@@ -6,6 +6,7 @@ YAML::
     tool_input.file_path: {path: {in: secret_files}}          # a named list of globs
     tool_input.file_path: {path: {outside: workspace}}        # writes that escape the workspace
     tool_input.file_path: {path: {glob: "**/*.pem", case_insensitive: true}}
+    tool_input.file_path: {path: {in: secret_files, except: "**/.env.example"}}  # templates are not secrets
 
 Every given key must hold. A path is seen under each name it can be reached
 by (see :func:`resolve_candidates`): ``glob`` / ``in`` match if *any* name
@@ -13,6 +14,10 @@ matches (the link or its target), ``under`` holds only if *every* name is
 inside (containment: a symlink out of the workspace is not "under" it), and
 ``outside`` if *any* name is outside. So both ``outside: workspace`` as a
 deny and ``under: workspace`` as an exception are safe against symlinks.
+``except`` (globs, ``~`` as in ``glob``) removes paths from the condition, but
+only a path *every* name of which matches it: a link ``.env.example -> .env``
+is not excused. An unquoted shell word with wildcards (``rm -f *.o``) is
+decided by :mod:`~hookgate.policy.match.path_shell`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from hookgate.policy.match.path_norm import (
     resolve_path,
 )
 from hookgate.policy.match.path_regex import RegexError
+from hookgate.policy.match.path_shell import SHELL_WILDCARDS, judge_glob_word
 
 __all__ = [
     "PathMatcher",
@@ -54,8 +60,6 @@ __all__ = [
     "resolve_candidates",
     "resolve_path",
 ]
-
-_SHELL_WILDCARDS = frozenset("*?[")
 
 
 def path_strings(value: object) -> list[str]:
@@ -81,6 +85,7 @@ class PathSpec(BaseModel):
     in_: StrOrList | None = Field(default=None, alias="in")
     under: StrOrList | None = None
     outside: StrOrList | None = None
+    except_: StrOrList | None = Field(default=None, alias="except")
     case_insensitive: bool = False
     follow_symlinks: bool = True
 
@@ -92,7 +97,8 @@ class PathSpec(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> PathSpec:
         if not (self.glob or self.in_ or self.under or self.outside):
-            raise ValueError("a path condition needs `glob`, `in`, `under` or `outside`")
+            alone = " (`except` only narrows them)" if self.except_ else ""
+            raise ValueError(f"a path condition needs `glob`, `in`, `under` or `outside`{alone}")
         return self
 
 
@@ -149,7 +155,8 @@ _NO = _Verdict(Outcome.NO)
 
 @dataclass(frozen=True, slots=True)
 class PathMatcher:
-    """A compiled ``path`` condition. ``groups``: each a set of globs of which one must match."""
+    """A compiled ``path`` condition. ``groups``: each a set of globs of which one must match;
+    ``exclude``: the ``except`` globs (a path all of whose names match one is NO)."""
 
     groups: tuple[GlobGroup, ...]
     under: tuple[DirRef, ...] = ()
@@ -157,6 +164,7 @@ class PathMatcher:
     case_insensitive: bool = False
     follow_symlinks: bool = True
     home: str | None = None
+    exclude: GlobGroup | None = None
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         """A string, or a list/tuple of strings (matches if any element does); anything else is NO."""
@@ -164,12 +172,33 @@ class PathMatcher:
         return self.match_resolved([resolve_path(p, env, home) for p in path_strings(value)], env)
 
     def match_path(self, path: str, env: EvalEnv, *, shell_glob: bool = False) -> MatchResult:
-        """Decide one path. ``shell_glob=True`` (an unquoted shell word): a path with
-        ``*?[`` that does not match as written is UNKNOWN, since the shell expands it."""
-        result = self._match_one(resolve_path(path, env, env.home or self.home), env)
-        if result.outcome is Outcome.NO and shell_glob and _SHELL_WILDCARDS & set(path):
-            return MatchResult(Outcome.UNKNOWN, f"path `{path}` has shell wildcards that may expand to a match")
+        """Decide one path. ``shell_glob=True`` (an unquoted shell word): a path with ``*?[``
+        that does not match as written is decided on what the shell may expand it to
+        (:func:`~hookgate.policy.match.path_shell.judge_glob_word`: NO only when provable)."""
+        home = env.home or self.home
+        result = self._match_one(resolve_path(path, env, home), env)
+        if result.outcome is Outcome.NO and shell_glob and SHELL_WILDCARDS & set(path):
+            return judge_glob_word(self, path, env, home)
         return result
+
+    def judge_names(self, raw: str, names: tuple[str, ...], env: EvalEnv) -> MatchResult:
+        """Decide a path already resolved to ``names`` (see :func:`resolve_candidates`); ``raw`` names it."""
+        return self._match_one(ResolvedPath(raw, env.home or self.home, names), env)
+
+    def view(self, names: Sequence[str]) -> tuple[str, ...]:
+        """The names this condition compares: the first only without ``follow_symlinks``, case-folded if asked."""
+        names = tuple(names) if self.follow_symlinks else tuple(names[:1])
+        return tuple(dict.fromkeys(fold_case(n) for n in names)) if self.case_insensitive else names
+
+    def glob_bases(self, env: EvalEnv) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        """The home and workspace directories (and their resolved forms) ``~/`` and relative globs are
+        matched below; ``None`` where the event does not say."""
+        home = env.home or self.home
+        return self._bases(_HOME, env, home), self._bases(_WORKSPACE, env, home)
+
+    def containment(self, names: Sequence[str], env: EvalEnv, *, inside: bool) -> Outcome:
+        """The ``under`` (``inside=True``) or ``outside`` key alone on already viewed ``names``."""
+        return self._containment(names, env, env.home or self.home, inside=inside).outcome
 
     def match_resolved(self, paths: Sequence[ResolvedPath], env: EvalEnv) -> MatchResult:
         """Decide already-resolved paths: YES if any is YES, else UNKNOWN if any is UNKNOWN."""
@@ -187,17 +216,28 @@ class PathMatcher:
             resolved = resolve_path(resolved.raw, env, home)
         if resolved.error is not None:
             return self._without_cwd(resolved.raw, resolved.error)
-        names = resolved.names if self.follow_symlinks else resolved.names[:1]
-        if self.case_insensitive:
-            names = tuple(dict.fromkeys(fold_case(n) for n in names))
         try:
-            verdict = self._judge(names, env, home)
+            verdict = self._judge(self.view(resolved.names), env, home)
+            if verdict.outcome is not Outcome.NO and self._excused(resolved.names, env, home):
+                return MatchResult(Outcome.NO, f"`{resolved.raw}` is excluded by `except`")
         except RegexError as err:  # a program that cannot be built or run never answers NO
             return MatchResult(Outcome.UNKNOWN, f"path `{resolved.raw}` could not be matched: {err}")
         return MatchResult(verdict.outcome, verdict.detail.replace("{path}", resolved.raw))
 
+    def _excused(self, names: Sequence[str], env: EvalEnv, home: str | None) -> bool:
+        """Every name (the link *and* its target, whatever ``follow_symlinks`` says) matches ``except``:
+        a link ``.env.example -> .env`` is not a template. A glob that needs an unknown base never excuses."""
+        if self.exclude is None:
+            return False
+        if self.case_insensitive:
+            names = tuple(dict.fromkeys(fold_case(n) for n in names))
+        homes = self._bases(_HOME, env, home) if self.exclude.home is not None else ()
+        workspaces = self._bases(_WORKSPACE, env, home) if self.exclude.workspace is not None else ()
+        return all(_hit(self.exclude, n, homes, workspaces) for n in names)
+
     def _without_cwd(self, path: str, err: UnknownPath) -> MatchResult:
-        """No cwd: a relative path can still be proven to match ``**/...`` globs, never not to."""
+        """No cwd: a relative path can still be proven to match ``**/...`` globs, never not to
+        (nor, with ``except``, that its link target is not excused: then UNKNOWN)."""
         rel = err.relative
         if rel is not None and not (self.under or self.outside) and posixpath.basename(rel) not in ("", ".", ".."):
             rel = fold_case(rel) if self.case_insensitive else rel
@@ -205,7 +245,7 @@ class PathMatcher:
                 hits = [group.first(rel, (Anchor.ANYWHERE,)) for group in self.groups]
             except RegexError:
                 hits = [None]
-            if all(hits):
+            if all(hits) and self.exclude is None:
                 return MatchResult(Outcome.YES, f"`{path}` matches `{hits[0].source if hits[0] else ''}`")
         return MatchResult(Outcome.UNKNOWN, f"path `{path}`: {err.detail}")
 
@@ -356,8 +396,11 @@ def compile_path(spec: PathSpec, ctx: CompileContext) -> PathMatcher:
     unders, outsides = spec.under or (), spec.outside or ()
     under = tuple(_dir_ref(d, _loc("under", i, unders)) for i, d in enumerate(unders))
     outside = tuple(_dir_ref(d, _loc("outside", i, outsides)) for i, d in enumerate(outsides))
+    excepts = spec.except_ or ()
+    items = [(g, _loc("except", i, excepts), "") for i, g in enumerate(excepts)]
+    exclude = _compile_group(items, ci) if items else None
     home = ctx.home or _process_home()
-    return PathMatcher(tuple(groups), under, outside, ci, spec.follow_symlinks, home)
+    return PathMatcher(tuple(groups), under, outside, ci, spec.follow_symlinks, home, exclude)
 
 
 def _process_home() -> str | None:
