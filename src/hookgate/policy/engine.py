@@ -9,32 +9,31 @@ indexes name the candidate rules and only those are evaluated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from hookgate.diagnostics import Diagnostic
+from hookgate.policy.combine import combine, combine_reusable, failed
 from hookgate.policy.compiler import CompiledRule, CompileState, EventTable
-from hookgate.policy.compiler.index import Route
-from hookgate.policy.decision import (
-    CONTINUE,
-    EFFECT_RANK,
-    ApprovalAsk,
-    Decision,
-    Effect,
-    Injection,
-    ShadowHit,
-    TraceEntry,
-)
-from hookgate.policy.effects import AskSpec, DenySpec, InjectSpec, ModifySpec, apply_modify, clone
+from hookgate.policy.compiler.flood import Flood
+from hookgate.policy.compiler.index import Hits, Route
+from hookgate.policy.decision import CONTINUE, Decision, TraceEntry
+from hookgate.policy.effects import ModifySpec
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
+from hookgate.policy.match.path_norm import PATH_SCOPE
 
 __all__ = ["Plan", "combine", "evaluate", "failed", "rule_outcome"]
 
 _YES = MatchResult(Outcome.YES, "no condition")
+MAX_MEMO = 4096  # decisions remembered by the set of rules that produced them
 
 
-def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
-    """``when`` and not ``unless``, in three-valued logic (an UNKNOWN exception keeps the rule live)."""
-    r = rule.when.test(data, env) if rule.when is not None else _YES
+def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv, *,
+                 when: MatchResult | None = None) -> MatchResult:
+    """``when`` and not ``unless``, in three-valued logic (an UNKNOWN exception keeps the rule live).
+
+    ``when`` is the answer of the rule's ``when`` if an index already computed it.
+    """
+    r = when if when is not None else rule.when.test(data, env) if rule.when is not None else _YES
     if r.outcome is Outcome.NO or rule.unless is None:
         return r
     u = rule.unless.test(data, env)
@@ -48,14 +47,18 @@ def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv) -> M
 class Plan:
     """A compiled policy set: prepare once, evaluate many events."""
 
-    __slots__ = ("_default_env", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids", "rules", "warnings")
+    __slots__ = ("_default_env", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids", "rules",
+                 "warnings")
 
     def __init__(self, state: CompileState, *, loader_warnings: tuple[Diagnostic, ...] = ()) -> None:
         self.rules: tuple[CompiledRule, ...] = tuple(state.rules)
+        for rule in self.rules:  # the loaded rule (pydantic model, positions) served the compiler, not evaluation
+            rule.source = None
         self._tables: dict[str, EventTable] = state.tables
         self._on_ask_deny = state.on_ask_deny
         self._workspace = state.workspace
         self._default_env = EvalEnv(workspace=state.workspace)
+        self._memo: dict[Any, Decision] = {}
         self.events: frozenset[str] = frozenset(state.tables)
         self.rule_ids: tuple[str, ...] = tuple(r.id for r in sorted(self.rules, key=lambda r: r.order))
         found = [*loader_warnings, *(d for d in state.diagnostics if not d.is_error)]
@@ -85,27 +88,63 @@ class Plan:
         if tool is not None and not isinstance(tool, str):
             return failed(None, "the event's tool name is not a string")
         if trace:
-            return self._traced(table, tool, data, env or self.env_for(data))
-        route = table.route(tool)
+            scope = PATH_SCOPE.set({})
+            try:
+                return self._traced(table, tool, data, env or self.env_for(data))
+            finally:
+                PATH_SCOPE.reset(scope)
+        route = table.memo.get(tool) or table.route(tool)
         if not route.buckets:
             return CONTINUE
         if env is None:
-            env = self.env_for(data)
+            env = self.env_for(data) if "cwd" in data or "working_directory" in data else self._default_env
+        scope = PATH_SCOPE.set({})  # the index and every rule judge one state of the file system
+        try:
+            hits = route.collect(data, env)
+            if hits is None:
+                return self._static_decision(route, data) if route.static else CONTINUE
+            return self._decide(route, hits, data, env)
+        finally:
+            PATH_SCOPE.reset(scope)
+
+    def _decide(self, route: Route, hits: Hits, data: Mapping[str, Any], env: EvalEnv) -> Decision:
+        """Evaluate what the indexes could not answer alone, then combine."""
+        found = hits.found
+        by_key = route.by_key
         matched: list[tuple[CompiledRule, MatchResult]] = []
-        for rule in route.candidates(data, env):
+        for key in sorted(found) if len(found) > 1 else found:
+            rule = by_key[key]
             try:
-                r = rule_outcome(rule, data, env)
+                r = rule_outcome(rule, data, env, when=found[key])
             except Exception as exc:  # never a silent pass: the rule's error denies
                 return failed(rule, f"{type(exc).__name__}: {exc}")
             if r.outcome is not Outcome.NO:
                 matched.append((rule, r))
-        if not route.static:
-            return combine(matched, data, on_ask_deny=self._on_ask_deny) if matched else CONTINUE
-        if matched:
+        if not matched and not hits.floods:
+            return self._static_decision(route, data) if route.static else CONTINUE
+        if route.static:
             matched.extend((rule, _YES) for rule in route.static)
             matched.sort(key=lambda p: p[0].key)
-            return combine(matched, data, on_ask_deny=self._on_ask_deny)
-        return self._static_decision(route, data)
+        return self._combined(matched, data, hits.floods)
+
+    def _combined(self, matched: list[tuple[CompiledRule, MatchResult]], data: Mapping[str, Any],
+                  floods: list[Flood]) -> Decision:
+        """:func:`combine`, remembered by what matched (rules, their answers unless YES, floods) when the
+        decision does not depend on the event itself (no ask prompt shows it, no modify rewrites it)."""
+        parts: list[Any] = []
+        for rule, r in matched:
+            if isinstance(rule.action, ModifySpec):
+                return combine(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
+            parts.append(rule.key if r.outcome is Outcome.YES else (rule.key, r))
+        key = (tuple(parts), *floods) if floods else tuple(parts)
+        decision = self._memo.get(key)
+        if decision is None:
+            decision, reusable = combine_reusable(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
+            if reusable:
+                if len(self._memo) >= MAX_MEMO:
+                    self._memo.clear()
+                self._memo[key] = decision
+        return decision
 
     def _static_decision(self, route: Route, data: Mapping[str, Any]) -> Decision:
         """The decision of the unconditional rules alone; cached when it cannot depend on the data."""
@@ -155,101 +194,3 @@ def evaluate(plan: Plan, event: str, data: Mapping[str, Any], *, trace: bool = F
              env: EvalEnv | None = None) -> Decision:
     """Functional form of :meth:`Plan.evaluate`."""
     return plan.evaluate(event, data, trace=trace, env=env)
-
-
-
-# -- combining -----------------------------------------------------------------
-
-
-def failed(rule: CompiledRule | None, why: str) -> Decision:
-    """Fail closed: a rule (or the event itself) could not be evaluated, so deny and say which and why."""
-    if rule is None:
-        return Decision("deny", reason=f"denied: malformed event: {why}")
-    return Decision("deny", rules=(rule.id,), reason=f"denied by rule `{rule.id}`: evaluating it failed ({why}); "
-                    "failing closed")
-
-
-def combine(matched: list[tuple[CompiledRule, MatchResult]], data: Mapping[str, Any], *,
-            on_ask_deny: bool) -> Decision:
-    """Every matching rule contributes; the strictest effect wins (deny > ask > modify/inject > allow)."""
-    acting: list[CompiledRule] = []
-    shadow: list[ShadowHit] = []
-    unknowns: list[str] = []
-    for rule, r in matched:
-        live = r.outcome is Outcome.YES or rule.unknown_matches
-        if r.outcome is Outcome.UNKNOWN:
-            how = "counted as a match" if live else "ignored"
-            unknowns.append(f"rule `{rule.id}` ({how}): {r.detail or 'input not understood'}")
-        if not live:
-            continue
-        if rule.audit:
-            shadow.append(ShadowHit(rule.id, _effective(rule, on_ask_deny=on_ask_deny)))
-        else:
-            acting.append(rule)
-    if not acting:
-        return Decision("continue", shadow=tuple(shadow), unknowns=tuple(unknowns)) if shadow or unknowns else CONTINUE
-    try:
-        new_data = _modified(acting, data)
-    except Exception as exc:  # a rewrite that fails must not let the original through
-        culprit = next(r for r in acting if r.effect == "modify")
-        return failed(culprit, f"{type(exc).__name__}: {exc}")
-    effects = [(_effective(r, on_ask_deny=on_ask_deny), r) for r in acting]
-    effects.sort(key=lambda p: (-EFFECT_RANK[p[0]], p[1].key))
-    top = effects[0][0]
-    if top == "inject_context" and any(e == "modify" for e, _ in effects):
-        top = "modify"
-    view = new_data if new_data is not None else data  # prompts show what would actually run
-    return Decision(
-        top, tuple(r.id for _, r in effects), _reason(top, effects, view), _user_message(effects), new_data,
-        _approval(effects, view) if top == "ask_user" else None, _injections(acting), tuple(shadow),
-        tuple(unknowns),
-    )
-
-
-def _effective(rule: CompiledRule, *, on_ask_deny: bool) -> Effect:
-    return "deny" if rule.effect == "ask_user" and on_ask_deny else rule.effect
-
-
-def _modified(acting: list[CompiledRule], data: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Modify rules in evaluation order (priority, then file order), each seeing the previous output."""
-    out: dict[str, Any] | None = None
-    for rule in acting:
-        if isinstance(rule.action, ModifySpec):
-            out = apply_modify(rule.action, out if out is not None else clone(dict(data)))
-    return out
-
-
-def _reason(top: str, effects: list[tuple[Effect, CompiledRule]], data: Mapping[str, Any]) -> str | None:
-    rule = effects[0][1]
-    action = rule.action
-    if top == "deny":
-        if isinstance(action, DenySpec):
-            return f"denied by rule `{rule.id}`: {action.reason}"
-        if isinstance(action, AskSpec):
-            what = action.reason or action.prompt.render(data)
-            return (f"denied by rule `{rule.id}`: it asks for approval ({what}) and `settings.on_ask` is `deny`, "
-                    "so nobody can approve")
-    if top == "ask_user" and isinstance(action, AskSpec):
-        return f"approval required by rule `{rule.id}`" + (f": {action.reason}" if action.reason else "")
-    if top == "allow":
-        return f"allowed by rule `{rule.id}`" + (f": {rule.allow_reason}" if rule.allow_reason else "")
-    return None
-
-
-def _user_message(effects: list[tuple[Effect, CompiledRule]]) -> str | None:
-    action = effects[0][1].action
-    return action.user_message if isinstance(action, DenySpec) else None
-
-
-def _approval(effects: list[tuple[Effect, CompiledRule]], data: Mapping[str, Any]) -> ApprovalAsk | None:
-    rule = effects[0][1]
-    a = rule.action
-    if not isinstance(a, AskSpec):
-        return None
-    default: Literal["allow", "deny"] = "allow" if a.default == "allow" else "deny"
-    return ApprovalAsk(a.prompt.render(data), a.options, a.timeout, default, rule.id, a.reason, a.risk)
-
-
-def _injections(acting: list[CompiledRule]) -> tuple[Injection, ...]:
-    return tuple(Injection(r.action.text, r.action.role, r.action.ephemeral, r.id)
-                 for r in acting if isinstance(r.action, InjectSpec))

@@ -156,11 +156,7 @@ def inline_document(data: Any, positions: PositionMap) -> LoadedDocument:
     """An inline source as a document: a bare list of rules becomes an ``inline`` policy."""
     if not isinstance(data, list):
         return LoadedDocument(data, positions)
-    wrapped = PositionMap(positions.file)
-    wrapped.values = {("rules", *p): loc for p, loc in positions.values.items()}
-    wrapped.keys = {("rules", *p): loc for p, loc in positions.keys.items()}
-    wrapped.values[()] = positions.value(())
-    return LoadedDocument({"version": 1, "policy": "inline", "rules": data}, wrapped)
+    return LoadedDocument({"version": 1, "policy": "inline", "rules": data}, positions.nested("rules"))
 
 
 def gather_sources(

@@ -12,7 +12,6 @@ any layer, because a reader could not tell which definition applies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic, Location
@@ -20,12 +19,6 @@ from hookgate.policy.includes import LAYER_ORDER, RawSource
 from hookgate.policy.model import Layer, PolicyFile, PolicySettings
 
 __all__ = ["check_list_names", "check_rule_ids", "merge_settings"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Def:
-    layer: Layer
-    location: Location
 
 
 def _rank(layer: Layer) -> int:
@@ -36,7 +29,8 @@ def _where(loc: Location) -> str:
     return f"{loc.file}:{loc.line}"
 
 
-def _rule_ids(source: RawSource) -> list[tuple[str, Location]]:
+def _rule_ids(source: RawSource) -> list[tuple[str, int]]:
+    """Each rule's id and index (its location is looked up only for a diagnostic)."""
     data = source.doc.data
     rules = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(rules, list):
@@ -45,30 +39,36 @@ def _rule_ids(source: RawSource) -> list[tuple[str, Location]]:
     for i, rule in enumerate(rules):
         rid = rule.get("id") if isinstance(rule, dict) else None
         if isinstance(rid, str):
-            out.append((rid, source.doc.positions.value(("rules", i, "id"))))
+            out.append((rid, i))
     return out
+
+
+def _id_location(source: RawSource, i: int) -> Location:
+    return source.doc.positions.value(("rules", i, "id"))
 
 
 def check_rule_ids(sources: Sequence[RawSource]) -> list[Diagnostic]:
     """A rule id names one rule in the whole set; across layers a redefinition is a layer violation."""
-    seen: dict[str, _Def] = {}
+    seen: dict[str, tuple[RawSource, int]] = {}
     out: list[Diagnostic] = []
     for source in sources:
-        for rid, loc in _rule_ids(source):
-            first = seen.get(rid)
-            if first is None:
-                seen[rid] = _Def(source.layer, loc)
-            elif _rank(first.layer) < _rank(source.layer):
+        for rid, i in _rule_ids(source):
+            found = seen.get(rid)
+            if found is None:
+                seen[rid] = (source, i)
+                continue
+            first, where, loc = found[0], _where(_id_location(*found)), _id_location(source, i)
+            if _rank(first.layer) < _rank(source.layer):
                 out.append(Diagnostic(
                     "compile.layer_violation",
-                    f"rule `{rid}` belongs to the `{first.layer}` layer ({_where(first.location)}); "
+                    f"rule `{rid}` belongs to the `{first.layer}` layer ({where}); "
                     f"a `{source.layer}`-layer policy cannot redefine it",
                     loc, help="lower layers can only add rules; choose a new id",
                 ))
             else:
                 out.append(Diagnostic(
                     "compile.duplicate_rule_id",
-                    f"duplicate rule id `{rid}` (first defined at {_where(first.location)})", loc,
+                    f"duplicate rule id `{rid}` (first defined at {where})", loc,
                 ))
     return out
 

@@ -98,6 +98,8 @@ def _effect_diagnostics(data: Any, positions: PositionMap) -> list[Diagnostic]:
                 "schema.no_effect", f"{name} has no effect; add one of `deny`, `ask`, `modify`, `inject`, `allow`",
                 positions.value(("rules", i)),
             ))
+        if len(present) < 2:
+            continue
         ordered = sorted(present, key=lambda k: positions.key(("rules", i, k)))
         for extra in ordered[1:]:
             out.append(Diagnostic(

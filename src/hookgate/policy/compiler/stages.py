@@ -138,7 +138,7 @@ def _modify_ops(spec: Any) -> list[ModifyOp]:
 
 def build_indexes(state: CompileState) -> None:
     """Per event: rules by tool name and, per field, literal/regex/domain indexes."""
-    state.tables = build_event_tables(state.rules)
+    state.tables = build_event_tables(state.rules, on_ask_deny=state.on_ask_deny)
 
 
 def lint(state: CompileState) -> None:

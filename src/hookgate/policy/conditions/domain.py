@@ -31,10 +31,17 @@ _DOMAIN: dict[str, tuple[str, str, str, str]] = {
 DOMAIN_OPERATORS: tuple[str, ...] = tuple(_DOMAIN)
 
 
+_MODULES: dict[str, Any] = {}  # operator -> its loaded module (import_module is slow per call, 10,000 rules)
+
+
 def _module(op: str, loc: tuple[str | int, ...]) -> Any:
+    found = _MODULES.get(op)
+    if found is not None:
+        return found
     name = f"hookgate.policy.match.{_DOMAIN[op][0]}"
     try:
-        return importlib.import_module(name)
+        found = _MODULES[op] = importlib.import_module(name)
+        return found
     except ImportError as exc:
         raise SpecError(f"operator `{op}` is not available: {exc}", loc, code="compile.unavailable_operator") from None
 

@@ -111,6 +111,11 @@ def _flatten_call(call: Any) -> Any:
     return call
 
 
+_MAX_PARSED = 8192  # distinct field paths remembered (they come from policies, not events)
+_PARSED: dict[str, FieldPath] = {}
+_GETTERS: dict[FieldPath, Callable[[Mapping[str, Any]], list[Any]]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class FieldPath:
     """A compiled field path; ``values(data)`` lists every value it reaches."""
@@ -121,6 +126,18 @@ class FieldPath:
 
     @classmethod
     def parse(cls, text: str, *, loc: tuple[str | int, ...] = ()) -> FieldPath:
+        """The path for ``text``; equal texts share one (frozen) path, so 10,000 rules on
+        ``tool_input.command`` hold one path and one resolver, not 10,000."""
+        found = _PARSED.get(text)
+        if found is not None:
+            return found
+        path = cls._parse(text, loc=loc)
+        if len(_PARSED) < _MAX_PARSED:
+            _PARSED[text] = path
+        return path
+
+    @classmethod
+    def _parse(cls, text: str, *, loc: tuple[str | int, ...] = ()) -> FieldPath:
         segments = parse_field_path(text, loc=loc)
         alts: list[tuple[Segment, ...]] = [segments]
         for n in (2, 1):
@@ -145,7 +162,15 @@ class FieldPath:
         return []
 
     def getter(self) -> Callable[[Mapping[str, Any]], list[Any]]:
-        """A fast resolver: plain ``a.b`` paths skip the generic walk."""
+        """A fast resolver: plain ``a.b`` paths skip the generic walk (one per distinct path)."""
+        found = _GETTERS.get(self)
+        if found is None:
+            found = self._getter()
+            if len(_GETTERS) < _MAX_PARSED:
+                _GETTERS[self] = found
+        return found
+
+    def _getter(self) -> Callable[[Mapping[str, Any]], list[Any]]:
         segs = self.segments
         if self.is_tool_calls or any(isinstance(s, int) for s in segs):
             return self.values
@@ -156,6 +181,36 @@ class FieldPath:
         if len(segs) == 2:
             return self._getter2()
         return self.values
+
+    def single(self) -> Callable[[Mapping[str, Any]], Any] | None:
+        """For a plain ``a`` / ``a.b`` path (at most one value): a resolver returning the value or
+        :data:`MISSING` without building a list; None for paths that may reach several values."""
+        segs = self.segments
+        if self.is_tool_calls or any(not isinstance(s, str) for s in segs) or len(segs) > 2:
+            return None
+        alts = self.alternatives
+        if any(len(a) != len(segs) for a in alts):
+            return None
+        if len(segs) == 1:
+            keys = tuple(str(a[0]) for a in alts)
+
+            def get1(data: Mapping[str, Any]) -> Any:
+                for k in keys:
+                    if k in data:
+                        return data[k]
+                return MISSING
+
+            return get1
+        pairs = tuple((str(a[0]), str(a[1])) for a in alts)
+
+        def get(data: Mapping[str, Any]) -> Any:
+            for a, b in pairs:
+                if a in data:
+                    inner = data[a]
+                    return inner.get(b, MISSING) if isinstance(inner, dict) else MISSING
+            return MISSING
+
+        return get
 
     def _getter_star(self) -> Callable[[Mapping[str, Any]], list[Any]]:
         """``a.*`` / ``a[*]``: every value of one mapping or list (the common ``tool_input.*``)."""

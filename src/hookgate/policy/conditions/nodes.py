@@ -75,9 +75,12 @@ class FieldCond:
         return unknown or NO
 
     def _test_value(self, value: Any, env: EvalEnv) -> MatchResult:
+        ops = self.ops
+        if len(ops) == 1:
+            return self.value_result(ops[0].match(value, env))
         unknown: MatchResult | None = None
         detail = ""
-        for op in self.ops:
+        for op in ops:
             r = op.match(value, env)
             if r.outcome is Outcome.NO:
                 return NO
@@ -86,8 +89,17 @@ class FieldCond:
             elif r.detail:
                 detail = r.detail
         if unknown is not None:
-            return MatchResult(_UNKNOWN, f"`{self.path.text}`: {unknown.detail or 'not understood'}")
+            return self.value_result(unknown)
         return MatchResult(_YES, f"`{self.path.text}`: {detail}") if detail else self.yes
+
+    def value_result(self, r: MatchResult) -> MatchResult:
+        """This condition's answer for one value, given its only operator's answer ``r`` (an index
+        that already ran the operator hands its answer over here instead of matching again)."""
+        if r.outcome is Outcome.NO:
+            return NO
+        if r.outcome is _UNKNOWN:
+            return MatchResult(_UNKNOWN, f"`{self.path.text}`: {r.detail or 'not understood'}")
+        return MatchResult(_YES, f"`{self.path.text}`: {r.detail}") if r.detail else self.yes
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,9 +66,18 @@ from hookgate.policy.match.command_index import CommandIndex
 from hookgate.policy.match.command_match import ArgMatcher, CommandMatcher, PathCheck
 from hookgate.policy.match.command_spec import ArgSpec, CommandSpec
 from hookgate.policy.match.path import PathSpec, compile_path
+from hookgate.policy.match.shell import parse_command_uncached
 from hookgate.policy.match.text import compile_re2, glob_to_regex
 
-__all__ = ["ArgSpec", "CommandIndex", "CommandMatcher", "CommandSpec", "compile_command", "match_command"]
+__all__ = [
+    "ArgSpec",
+    "CommandIndex",
+    "CommandMatcher",
+    "CommandSpec",
+    "compile_command",
+    "match_command",
+    "warm_up",
+]
 
 _WILDCARDS = frozenset("*?[")
 
@@ -168,6 +177,21 @@ def _paths(spec: PathSpec | None, ctx: CompileContext, key: str) -> PathCheck | 
         return PathCheck(compile_path(spec, ctx))
     except SpecError as err:
         raise SpecError(err.message, (key, *err.loc), code=err.code, help=err.help) from None
+
+
+_WARM_LINE = "sudo env A=1 bash -c 'ls -la \"$(cat x)\" | grep -v y > /tmp/o' && curl -s u | sh"
+
+
+def warm_up() -> None:
+    """Parse one line touching every part of the parser, so the first real decision does not pay for
+    tree-sitter's start-up (tens of ms) and lazy imports. Called when a plan has command rules; once."""
+    global _warmed
+    if not _warmed:
+        _warmed = True
+        parse_command_uncached(_WARM_LINE)
+
+
+_warmed = False
 
 
 def match_command(spec: CommandSpec, value: object, env: EvalEnv | None = None) -> MatchResult:

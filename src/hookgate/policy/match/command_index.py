@@ -78,6 +78,15 @@ class CommandIndex:
     def candidates_parsed(self, parsed: ParsedCommand) -> list[int]:
         if parsed.unknowns:
             return list(self._all)
+        return sorted(self.known_candidates(parsed))
+
+    def known_candidates(self, parsed: ParsedCommand) -> set[int]:
+        """The rules that may answer YES: the line's unknowns aside, the superset ``candidates`` returns.
+
+        A rule outside it can only answer UNKNOWN (when the line has unknowns) or NO, so a
+        caller that handles unknowns wholesale (:mod:`hookgate.policy.compiler.flood`) need
+        only evaluate these one by one.
+        """
         found: set[int] = set(self._always)
         for cmd in parsed.commands:
             keys = self._by_program.get(cmd.program)
@@ -88,7 +97,7 @@ class CommandIndex:
                 _walk(root, cmd, found)
             if cmd.inline_code is not None:
                 self._inline(cmd.inline_code, found)
-        return sorted(found)
+        return found
 
     def _inline(self, code: str, found: set[int]) -> None:
         found.update(self._interpreters)

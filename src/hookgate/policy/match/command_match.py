@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
@@ -17,8 +18,21 @@ __all__ = ["ArgMatcher", "CommandMatcher", "PathCheck"]
 _TOKEN = re.compile(r"[a-z0-9_.+-]+")
 
 
+_YES = Outcome.YES
+_UNKNOWN = Outcome.UNKNOWN
+_NO = Outcome.NO
+_HOLDS = MatchResult(_YES, "")  # a part that holds and has nothing to add to the detail
+
+
+@lru_cache(maxsize=4096)
+def _describe(cmd: SimpleCommand) -> str:
+    """``cmd.describe()``, once per simple command (parsed lines are cached and shared, and every
+    rule that matches one quotes it)."""
+    return cmd.describe()
+
+
 def _yes(detail: str) -> MatchResult:
-    return MatchResult(Outcome.YES, detail)
+    return MatchResult(_YES, detail) if detail else _HOLDS
 
 
 def _unknown(detail: str) -> MatchResult:
@@ -87,16 +101,19 @@ class CommandMatcher:
         return self.match_parsed(parse_command(value), env)
 
     def match_parsed(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
-        result = self._commands(parsed, env) if self.per_command else _yes("")
-        for check in (self._pipe, self._whole_writes, self._whole_reads):
-            if result.outcome is Outcome.NO:
-                break
-            result = _and(result, check(parsed, env))
-        if result.outcome is not Outcome.NO:
+        """Judge an already parsed line (an index parses each line once for all its rules)."""
+        result = self._commands(parsed, env) if self.per_command else _HOLDS
+        if result.outcome is not _NO and self.pipe_to_shell:
+            result = _and(result, self._pipe(parsed, env))
+        if result.outcome is not _NO and not self.per_command and (self.writes or self.reads):
+            result = _and(result, self._whole_writes(parsed, env))
+            if result.outcome is not _NO:
+                result = _and(result, self._whole_reads(parsed, env))
+        if result.outcome is not _NO:
             return result
         if parsed.unknowns:
             return _unknown("not understood: " + parsed.unknowns[0])
-        return self._interpreter(parsed)
+        return self._interpreter(parsed) if self.interpreters or self.mentions else NO
 
     # -- whole-line conditions
     def _pipe(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
@@ -147,20 +164,24 @@ class CommandMatcher:
             return NO
         if self.program_globs and not self.programs and not any(g.search(program) for g in self.program_globs):
             return NO
-        result = _yes(cmd.describe())
+        result = _HOLDS
         consumed: tuple[int, ...] = ()
         if self.prefix:
             outcome, consumed = _prefix(cmd, self.prefix)
-            if outcome is Outcome.NO:
+            if outcome is _NO:
                 return NO
-            if outcome is Outcome.UNKNOWN:
-                result = _unknown(f"{cmd.describe()} has a run-time word where `{' '.join(self.prefix)}` "
+            if outcome is _UNKNOWN:
+                result = _unknown(f"{_describe(cmd)} has a run-time word where `{' '.join(self.prefix)}` "
                                   "expects a word")
-        for part in (self._flags(cmd), self._args(cmd, consumed), self._targets(cmd, parsed, env)):
-            if result.outcome is Outcome.NO:
-                return NO
-            result = _and(result, part)
-        return result
+        if self.flags:
+            result = _and(result, self._flags(cmd))
+        if self.args is not None and result.outcome is not _NO:
+            result = _and(result, self._args(cmd, consumed))
+        if (self.writes is not None or self.reads is not None) and result.outcome is not _NO:
+            result = _and(result, self._targets(cmd, parsed, env))
+        if result.outcome is not _YES:
+            return result
+        return _yes(f"{_describe(cmd)} {result.detail}" if result.detail else _describe(cmd))
 
     def _flags(self, cmd: SimpleCommand) -> MatchResult:
         if not self.flags:
@@ -170,7 +191,7 @@ class CommandMatcher:
         if not missing:
             return _yes("")
         if any(_may_be_flag(cmd, i, prefix) for i, prefix in cmd.inexact):
-            return _unknown(f"{cmd.describe()} has run-time words that may supply `{missing[0]}`")
+            return _unknown(f"{_describe(cmd)} has run-time words that may supply `{missing[0]}`")
         return NO
 
     def _args(self, cmd: SimpleCommand, consumed: tuple[int, ...]) -> MatchResult:
@@ -183,7 +204,7 @@ class CommandMatcher:
                 return _yes("")
         for i, prefix in cmd.inexact:
             if i > 0 and (i in operands or i >= len(cmd.argv)) and self.args.could_start(prefix, i in cmd.globbed):
-                return _unknown(f"{cmd.describe()} has an operand built at run time")
+                return _unknown(f"{_describe(cmd)} has an operand built at run time")
         return NO
 
     def _targets(self, cmd: SimpleCommand, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
@@ -209,13 +230,13 @@ def _may_be_flag(cmd: SimpleCommand, index: int, prefix: str) -> bool:
 
 
 def _and(a: MatchResult, b: MatchResult) -> MatchResult:
-    if a.outcome is Outcome.NO or b.outcome is Outcome.NO:
+    if a.outcome is _NO or b.outcome is _NO:
         return NO
-    if b.outcome is Outcome.UNKNOWN and a.outcome is not Outcome.UNKNOWN:
+    if b.outcome is _UNKNOWN and a.outcome is not _UNKNOWN:
         return b
-    if a.outcome is Outcome.UNKNOWN:
+    if a.outcome is _UNKNOWN or not b.detail:
         return a
-    return a if a.detail and not b.detail else MatchResult(Outcome.YES, " ".join(d for d in (a.detail, b.detail) if d))
+    return MatchResult(_YES, f"{a.detail} {b.detail}") if a.detail else b
 
 
 def _prefix(cmd: SimpleCommand, prefix: tuple[str, ...]) -> tuple[Outcome, tuple[int, ...]]:

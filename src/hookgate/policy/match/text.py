@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import re2
+from re2 import _re2
 
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome, SpecError
 
@@ -37,7 +38,10 @@ __all__ = [
     "compile_re2",
     "glob_to_regex",
     "iter_leaves",
+    "search_program",
+    "searches",
     "string_leaves",
+    "utf8",
 ]
 
 YES = MatchResult(Outcome.YES)
@@ -48,8 +52,51 @@ _OPTIONS.log_errors = False
 _SET_OPTIONS = re2.Options()
 _SET_OPTIONS.log_errors = False
 _SET_OPTIONS.max_mem = 64 << 20  # a combined set needs room; RE2 allocates its DFA cache lazily
+_MATCH_OPTIONS = re2.Options()  # yes/no matching only: no capture groups to fill in
+_MATCH_OPTIONS.log_errors = False
+_MATCH_OPTIONS.never_capture = True
+_UNANCHORED = _re2.RE2.Anchor.UNANCHORED
+MEMO_SIZE = 4096  # strings remembered per index by ``match_str`` (a full memo starts over)
+MEMO_CHARS = 128  # only strings up to this long
+#: Above this many bytes a value is searched pattern by pattern: when a combined RE2 set exhausts its
+#: DFA memory it reports "no match" (the binding cannot tell), which would fail open, while a single
+#: RE2 program falls back to the NFA and still answers right.
+SET_SAFE_BYTES = 16 << 10
 _LAZY: Any = object()  # RE2 set not built yet
 _ALL: Any = object()  # RE2 set could not be built: every pattern is a candidate
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as RE2 sees it; lone surrogates (valid in JSON) pass through instead of raising."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+_PROGRAMS: dict[str, Any] = {}  # identical patterns of many rules share one program
+_MAX_PROGRAMS = 8192
+
+
+def search_program(pattern: str) -> Any:
+    """A capture-free RE2 program for yes/no searches, called without the wrapper's per-call
+    overhead (``program.Match(anchor, bytes, 0, n)``). Raises :class:`re2.error` if it cannot be built,
+    so a lazily built program fails closed (the engine turns the error into a deny)."""
+    program = _PROGRAMS.get(pattern)
+    if program is not None:
+        return program
+    program = _re2.RE2(utf8(pattern), _MATCH_OPTIONS)
+    if not program.ok():
+        raise re2.error(program.error())
+    if len(_PROGRAMS) < _MAX_PROGRAMS:
+        _PROGRAMS[pattern] = program
+    return program
+
+
+def searches(program: Any, text: str) -> bool:
+    """Does ``program`` (from :func:`search_program`) match somewhere in ``text``?"""
+    data = utf8(text)
+    return bool(program.Match(_UNANCHORED, data, 0, len(data))[0][0] >= 0)
 
 
 def compile_re2(pattern: str, *, loc: tuple[str | int, ...] = ()) -> Any:
@@ -133,6 +180,8 @@ class TextOp:
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         ci = self.case_insensitive
+        if type(value) is str:  # the common case, without the generator
+            return YES if self.hit(value.casefold() if ci else value) else NO
         for s in string_leaves(value):
             if self.hit(s.casefold() if ci else s):
                 return YES
@@ -199,13 +248,14 @@ class Regex:
     regexes its index will rarely let through.
     """
 
-    __slots__ = ("_compiled", "case_insensitive", "pattern")
+    __slots__ = ("_compiled", "_program", "case_insensitive", "pattern")
 
     def __init__(self, case_insensitive: bool, pattern: str, *, loc: tuple[str | int, ...] = ()) -> None:
         check_re2(pattern, loc=loc)
         self.case_insensitive = case_insensitive
         self.pattern = pattern
         self._compiled: Any = None
+        self._program: Any = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.pattern!r})"
@@ -223,11 +273,13 @@ class Regex:
         return self._compiled
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
-        search = self.compiled.search
+        program = self._program
+        if program is None:
+            program = self._program = search_program(self.pattern)
         if type(value) is str:
-            return YES if search(value) is not None else NO
+            return YES if searches(program, value) else NO
         for s in string_leaves(value):
-            if search(s) is not None:
+            if searches(program, s):
                 return YES
         return NO
 
@@ -277,7 +329,7 @@ class TextIndex:
     string leaf of the value; the engine then checks each candidate fully.
     """
 
-    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_patterns", "_set", "_set_keys", "_trie", "_trie_ci")
+    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_memo", "_patterns", "_set", "_set_keys", "_trie", "_trie_ci")
 
     def __init__(self) -> None:
         self._exact: dict[Any, list[int]] = {}
@@ -288,6 +340,7 @@ class TextIndex:
         self._set: Any = None
         self._set_keys: tuple[int, ...] = ()
         self._ci_used = False
+        self._memo: dict[str, tuple[int, ...]] = {}
 
     @staticmethod
     def indexable(op: object) -> bool:
@@ -296,10 +349,10 @@ class TextIndex:
     def add(self, op: TextOp | Regex, key: int) -> None:
         if isinstance(op, Equals | In):
             members: Iterable[Any] = (op.value,) if isinstance(op, Equals) else (*op.values, *op.others)
-            table = self._exact_ci if op.case_insensitive else self._exact
-            self._ci_used |= op.case_insensitive
-            for m in members:
-                table.setdefault(m, []).append(key)
+            for m in members:  # only strings are folded: other members are always looked up exactly
+                ci = op.case_insensitive and isinstance(m, str)
+                (self._exact_ci if ci else self._exact).setdefault(m, []).append(key)
+                self._ci_used |= ci
         elif isinstance(op, Prefix):
             trie = self._trie_ci if op.case_insensitive else self._trie
             self._ci_used |= op.case_insensitive
@@ -315,11 +368,31 @@ class TextIndex:
         else:  # pragma: no cover - guarded by indexable()
             raise TypeError(f"not indexable: {op!r}")
         self._set = None
+        self._memo.clear()
+
+    @staticmethod
+    def exact_for(op: object) -> bool:
+        """Does a key returned for ``op`` prove the operator holds (no re-check needed)?
+
+        True for every operator the index answers exactly; not for non-string
+        ``equals``/``in`` members (``1 == True`` in a hash lookup).
+        """
+        if isinstance(op, Equals):
+            return isinstance(op.value, str)
+        if isinstance(op, In):
+            return not op.others
+        return isinstance(op, Prefix | Suffix | Contains | Regex)
+
+    @property
+    def approximate(self) -> bool:
+        """True when the combined RE2 set could not be built, so pattern keys are only candidates."""
+        return self._set is _ALL
 
     def freeze(self, *, eager: bool = False) -> None:
         """Prepare the combined RE2 set; it is built on first use unless ``eager``."""
         self._set_keys = tuple(k for _, k in self._patterns)
         self._set = _LAZY if self._patterns else None
+        self._memo.clear()
         if eager:
             self._build_set()
 
@@ -334,7 +407,22 @@ class TextIndex:
         except re2.error:  # too big for RE2's memory budget: no filtering, every regex rule stays a candidate
             self._set = _ALL
             return
-        self._set = rset
+        self._set = rset._set.Match  # the bound C++ call, without the wrapper's per-call overhead
+
+    def match_str(self, text: str) -> tuple[int, ...]:
+        """``candidates`` of one string (a plain ``str``), remembered for short strings: tool inputs
+        repeat (a channel, a path, a query), and one RE2 set call costs more than the lookup."""
+        found = self._memo.get(text)
+        if found is not None:
+            return found
+        out: list[int] = []
+        self._one(text, out)
+        found = tuple(out)
+        if len(text) <= MEMO_CHARS:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = found
+        return found
 
     def candidates(self, value: object, env: EvalEnv) -> list[int]:
         out: list[int] = []
@@ -370,7 +458,11 @@ class TextIndex:
             if rset is _ALL:
                 out.extend(self._set_keys)
                 return
-            found: Sequence[int] | None = rset.Match(s)
+            data = utf8(s)
+            if len(data) > SET_SAFE_BYTES:
+                out.extend(k for pattern, k in self._patterns if searches(search_program(pattern), s))
+                return
+            found: Sequence[int] = rset(data)
             if found:
                 keys = self._set_keys
                 out.extend(keys[i] for i in found)

@@ -1,0 +1,219 @@
+"""Combining the rules that matched one event into its Decision.
+
+Every matching rule contributes; the strictest effect wins (deny > ask >
+modify/inject > allow). ``Decision.rules`` lists the acting rules strictest
+first, then in evaluation order. Rules an unreadable command line decided
+wholesale (:mod:`hookgate.policy.compiler.flood`) arrive as precomputed
+runs, so a line that makes 3,500 deny rules live costs a few tuple copies,
+not 3,500 evaluations, sorts and formatted lines.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from hookgate.policy.compiler.flood import Flood, RankRun, effective, unknown_lines
+from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.decision import CONTINUE, EFFECT_RANK, ApprovalAsk, Decision, Effect, Injection, ShadowHit
+from hookgate.policy.effects import AskSpec, DenySpec, InjectSpec, ModifySpec, apply_modify, clone
+from hookgate.policy.match.base import MatchResult, Outcome
+
+__all__ = ["combine", "failed"]
+
+Matched = list[tuple[CompiledRule, MatchResult]]
+
+
+def failed(rule: CompiledRule | None, why: str) -> Decision:
+    """Fail closed: a rule (or the event itself) could not be evaluated, so deny and say which and why."""
+    if rule is None:
+        return Decision("deny", reason=f"denied: malformed event: {why}")
+    return Decision("deny", rules=(rule.id,), reason=f"denied by rule `{rule.id}`: evaluating it failed ({why}); "
+                    "failing closed")
+
+
+def combine(matched: Matched, data: Mapping[str, Any], *, on_ask_deny: bool,
+            floods: Sequence[Flood] = ()) -> Decision:
+    """Every matching rule contributes; the strictest effect wins (deny > ask > modify/inject > allow).
+
+    ``matched`` holds the rules evaluated one by one (in evaluation order);
+    ``floods`` the rule sets an unreadable command line made live wholesale.
+    """
+    return combine_reusable(matched, data, on_ask_deny=on_ask_deny, floods=floods)[0]
+
+
+def combine_reusable(matched: Matched, data: Mapping[str, Any], *, on_ask_deny: bool,
+                     floods: Sequence[Flood] = ()) -> tuple[Decision, bool]:
+    """:func:`combine`, and whether the decision is the same for any event with these matches (it
+    neither shows the event, as an ask prompt does, nor rewrites it), so a caller may reuse it."""
+    floods = _distinct(floods) if len(floods) > 1 else floods
+    flooded = _flooded(floods)
+    acting: list[CompiledRule] = []
+    shadow: list[tuple[int, ShadowHit]] = []
+    unknowns: list[str] = []
+    for rule, r in matched:
+        live = r.outcome is Outcome.YES or rule.unknown_matches
+        if r.outcome is Outcome.UNKNOWN:
+            how = "counted as a match" if live else "ignored"
+            unknowns.append(f"rule `{rule.id}` ({how}): {r.detail or 'input not understood'}")
+        if not live or rule.key in flooded:  # a flood member is counted once, by its flood
+            continue
+        if rule.audit:
+            shadow.append((rule.key, ShadowHit(rule.id, _effective(rule, on_ask_deny=on_ask_deny))))
+        else:
+            acting.append(rule)
+    if floods:
+        unknowns += unknown_lines(floods, (rule.key for rule, _ in matched))
+        if any(f.members.shadow for f in floods):
+            shadow = sorted(_dedupe([*(p for f in floods for p in f.members.shadow), *shadow]), key=lambda p: p[0])
+    hits = tuple(h for _, h in shadow)
+    runs = [run for f in floods for run in f.members.runs]
+    if not acting and not runs:
+        return (Decision("continue", shadow=hits, unknowns=tuple(unknowns)) if hits or unknowns else CONTINUE), True
+    try:
+        new_data = _modified(acting, data)
+    except Exception as exc:  # a rewrite that fails must not let the original through
+        culprit = next(r for r in acting if r.effect == "modify")
+        return failed(culprit, f"{type(exc).__name__}: {exc}"), False
+    effects = [(_effective(r, on_ask_deny=on_ask_deny), r) for r in acting]
+    effects.sort(key=lambda p: (-EFFECT_RANK[p[0]], p[1].key))
+    ids, top_rule, top = _flood_first(floods, effects) or _ordered(effects, runs)
+    if top == "inject_context" and any(e == "modify" for e, _ in effects):
+        top = "modify"
+    view = new_data if new_data is not None else data  # prompts show what would actually run
+    decision = Decision(
+        top, ids, _reason(top, top_rule, view), _user_message(top_rule), new_data,
+        _approval(top_rule, view) if top == "ask_user" else None, _injections(acting), hits, tuple(unknowns),
+    )
+    return decision, new_data is None and not isinstance(top_rule.action, AskSpec)
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+def _flooded(floods: Sequence[Flood]) -> frozenset[int]:
+    """Keys of every live flood member (shared, not copied, in the common one-flood case)."""
+    if not floods:
+        return _NONE
+    if len(floods) == 1:
+        return floods[0].members.live_keys
+    return frozenset().union(*(f.members.live_keys for f in floods))
+
+
+def _distinct(floods: Sequence[Flood]) -> list[Flood]:
+    """One flood per rule set (two unreadable values of one field flood it once)."""
+    seen: dict[int, Flood] = {}
+    for f in floods:
+        seen.setdefault(id(f.members), f)
+    return list(seen.values())
+
+
+def _dedupe(pairs: list[tuple[int, ShadowHit]]) -> list[tuple[int, ShadowHit]]:
+    out: dict[int, ShadowHit] = {}
+    for k, h in pairs:
+        out.setdefault(k, h)
+    return list(out.items())
+
+
+def _flood_first(floods: Sequence[Flood], effects: list[tuple[Effect, CompiledRule]]
+                 ) -> tuple[tuple[str, ...], CompiledRule, Effect] | None:
+    """The common flood: one field's precomputed ids, then the weaker rules that matched (one copy)."""
+    if len(floods) != 1 or not floods[0].members.runs:
+        return None
+    members = floods[0].members
+    weakest = members.runs[-1].rank
+    if any(EFFECT_RANK[e] >= weakest for e, _ in effects):
+        return None
+    first = members.runs[0]
+    return members.ids + tuple(r.id for _, r in effects), first.rules[0], _RUN_EFFECT[first.rank]
+
+
+_RUN_EFFECT: dict[int, Effect] = {EFFECT_RANK["deny"]: "deny", EFFECT_RANK["ask_user"]: "ask_user"}
+
+
+def _ordered(effects: list[tuple[Effect, CompiledRule]], runs: list[RankRun]
+             ) -> tuple[tuple[str, ...], CompiledRule, Effect]:
+    """Rule ids strictest effect first, then by key, merging precomputed flood runs; the top rule and effect."""
+    if not runs:
+        return tuple(r.id for _, r in effects), effects[0][1], effects[0][0]
+    by_rank: dict[int, list[tuple[Sequence[int], Sequence[str], Sequence[CompiledRule]]]] = {}
+    for run in runs:
+        by_rank.setdefault(run.rank, []).append((run.keys, run.ids, run.rules))
+    for eff, rule in effects:
+        by_rank.setdefault(EFFECT_RANK[eff], []).append(((rule.key,), (rule.id,), (rule,)))
+    ranks = sorted(by_rank, reverse=True)  # runs are deny/ask only, so the top rank is one of theirs
+    ids: list[str] = []
+    top_rule: CompiledRule | None = None
+    for rank in ranks:
+        rank_ids, rules = _merge_runs(by_rank[rank])
+        top_rule = top_rule or rules[0]
+        ids += rank_ids
+    assert top_rule is not None
+    return tuple(ids), top_rule, _RUN_EFFECT[ranks[0]]
+
+
+def _merge_runs(parts: list[tuple[Sequence[int], Sequence[str], Sequence[CompiledRule]]]
+                ) -> tuple[Sequence[str], Sequence[CompiledRule]]:
+    """Merge runs sorted by key into one (a rule in two runs appears once): the longest run is
+    copied and the others inserted, so a flood with a few other matches costs one copy."""
+    if len(parts) == 1:
+        return parts[0][1], parts[0][2]
+    parts = sorted(parts, key=lambda p: -len(p[0]))
+    keys, ids, rules = list(parts[0][0]), list(parts[0][1]), list(parts[0][2])
+    for p_keys, p_ids, p_rules in parts[1:]:
+        for k, i, r in zip(p_keys, p_ids, p_rules, strict=True):
+            pos = bisect_left(keys, k)
+            if pos < len(keys) and keys[pos] == k:
+                continue
+            keys.insert(pos, k)
+            ids.insert(pos, i)
+            rules.insert(pos, r)
+    return ids, rules
+
+
+def _effective(rule: CompiledRule, *, on_ask_deny: bool) -> Effect:
+    return effective(rule, on_ask_deny=on_ask_deny)  # type: ignore[return-value]
+
+
+def _modified(acting: list[CompiledRule], data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Modify rules in evaluation order (priority, then file order), each seeing the previous output."""
+    out: dict[str, Any] | None = None
+    for rule in acting:
+        if isinstance(rule.action, ModifySpec):
+            out = apply_modify(rule.action, out if out is not None else clone(dict(data)))
+    return out
+
+
+def _reason(top: str, rule: CompiledRule, data: Mapping[str, Any]) -> str | None:
+    action = rule.action
+    if top == "deny":
+        if isinstance(action, DenySpec):
+            return f"denied by rule `{rule.id}`: {action.reason}"
+        if isinstance(action, AskSpec):
+            what = action.reason or action.prompt.render(data)
+            return (f"denied by rule `{rule.id}`: it asks for approval ({what}) and `settings.on_ask` is `deny`, "
+                    "so nobody can approve")
+    if top == "ask_user" and isinstance(action, AskSpec):
+        return f"approval required by rule `{rule.id}`" + (f": {action.reason}" if action.reason else "")
+    if top == "allow":
+        return f"allowed by rule `{rule.id}`" + (f": {rule.allow_reason}" if rule.allow_reason else "")
+    return None
+
+
+def _user_message(rule: CompiledRule) -> str | None:
+    action = rule.action
+    return action.user_message if isinstance(action, DenySpec) else None
+
+
+def _approval(rule: CompiledRule, data: Mapping[str, Any]) -> ApprovalAsk | None:
+    a = rule.action
+    if not isinstance(a, AskSpec):
+        return None
+    default: Literal["allow", "deny"] = "allow" if a.default == "allow" else "deny"
+    return ApprovalAsk(a.prompt.render(data), a.options, a.timeout, default, rule.id, a.reason, a.risk)
+
+
+def _injections(acting: list[CompiledRule]) -> tuple[Injection, ...]:
+    return tuple(Injection(r.action.text, r.action.role, r.action.ephemeral, r.id)
+                 for r in acting if isinstance(r.action, InjectSpec))

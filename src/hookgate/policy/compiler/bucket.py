@@ -1,0 +1,336 @@
+"""A bucket: the rules one (event, tool) pair can meet, with one index per indexed field.
+
+Each rule whose ``when`` is a conjunction is filed under its most selective
+indexable atom (``equals``/``in`` as hash lookups, ``prefix`` in a trie,
+regexes in one RE2 set, domain operators in their own ``*Index``); the
+others sit on an always-list. For one event a bucket reports, per rule that
+may match, either ``None`` (evaluate it) or the answer of its ``when``
+already known: a rule whose whole ``when`` is the indexed test is *decided*
+by the index (a text index answers exactly; a command line is parsed once
+and each candidate's matcher runs on that parse; a path is resolved once
+for every candidate), so its value is never matched twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from hookgate.policy.compiler.flood import Flood, FloodSet, flood_member
+from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.conditions.domain import domain_index_factory, domain_operator_of
+from hookgate.policy.conditions.fields import MISSING
+from hookgate.policy.conditions.nodes import FieldCond, conjunction_atoms
+from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
+from hookgate.policy.match.text import Contains, Equals, Glob, In, Prefix, Regex, Suffix, TextIndex
+
+__all__ = ["EMPTY_BUCKET", "Bucket", "Found"]
+
+_RANK_DOMAIN = {"command": 2, "path": 2, "url": 2, "secret": 5}
+_NO, _YES, _UNKNOWN = Outcome.NO, Outcome.YES, Outcome.UNKNOWN
+
+#: rule key -> its ``when`` answer when an index already knows it, else None (evaluate the rule)
+Found = dict[int, MatchResult | None]
+#: what one command line gives a command field: the answers, and the flood it starts (if any)
+_Judged = tuple[tuple[tuple[int, MatchResult | None], ...], Flood | None]
+MEMO_SIZE = 1024  # command lines remembered per field
+MEMO_CHARS = 2048  # only lines up to this long
+
+
+def _rank(op: object) -> tuple[int, str] | None:
+    """Selectivity of an atom's operator (lower is better) and its index kind; None if not indexable."""
+    if isinstance(op, Equals | In):
+        return 0, "text"
+    if isinstance(op, Prefix):
+        return 1, "text"
+    if isinstance(op, Regex | Glob | Suffix | Contains):
+        return 3, "text"
+    dom = domain_operator_of(op)
+    if dom is not None and domain_index_factory(dom[0]) is not None:
+        return _RANK_DOMAIN.get(dom[0], 4), dom[0]
+    return None
+
+
+def _pick(rule: CompiledRule) -> tuple[FieldCond, object, str] | None:
+    """The most selective indexable atom of the rule's ``when`` (None: the rule goes on the always-list)."""
+    if rule.when is None:
+        return None
+    best: tuple[int, FieldCond, object, str] | None = None
+    for atom in conjunction_atoms(rule.when):
+        if atom.exists is False:
+            continue
+        for op in atom.ops:
+            r = _rank(op)
+            if r is not None and (best is None or r[0] < best[0]):
+                best = (r[0], atom, op, r[1])
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def _new_domain_index(kind: str) -> Any:
+    factory = domain_index_factory(kind)
+    assert factory is not None  # _rank only offers kinds that have an index
+    return factory()
+
+
+def _merge(found: Found, key: int, r: MatchResult) -> None:
+    """Record a decided rule's answer for one more value: YES beats UNKNOWN beats NO (and a rule
+    already marked for full evaluation stays marked)."""
+    if r.outcome is _NO:
+        return
+    old = found.get(key, _ABSENT)
+    if old is _ABSENT or (old is not None and old.outcome is _UNKNOWN and r.outcome is _YES):
+        found[key] = r
+
+
+_ABSENT: Any = object()
+
+
+class _Decided:
+    """A rule whose whole ``when`` is its indexed atom with one operator: the index answers for it
+    (as long as the rule still has that condition)."""
+
+    __slots__ = ("atom", "matcher", "rule")
+
+    def __init__(self, rule: CompiledRule, atom: FieldCond, matcher: Any) -> None:
+        self.rule = rule
+        self.atom = atom
+        self.matcher = matcher
+
+    @property
+    def current(self) -> bool:
+        return self.rule.when is self.atom
+
+
+class _Group:
+    """The rules filed under one (field path, index kind): their index and the decided ones.
+
+    ``collect`` adds, for one event, every rule that may match to ``found``:
+    decided rules with their answer, the others with None (evaluate them).
+    Subclasses specialise it per index kind.
+    """
+
+    __slots__ = ("decided", "get", "index", "keys", "path", "single")
+
+    def __init__(self, atom: FieldCond, index: Any) -> None:
+        self.index = index
+        self.path = atom.path.text
+        self.get: Callable[[Mapping[str, Any]], list[Any]] = atom.get
+        self.single = atom.path.single()
+        self.keys: list[int] = []
+        #: rule key -> the rule, its ``when`` and the operator's own matcher, for rules the index decides
+        self.decided: dict[int, _Decided] = {}
+
+    def decides(self, op: object) -> bool:
+        return True
+
+    def add(self, rule: CompiledRule, atom: FieldCond, op: Any) -> None:
+        dom = domain_operator_of(op)
+        inner = dom[1] if dom else op
+        self.index.add(inner, rule.key)
+        self.keys.append(rule.key)
+        if rule.when is atom and len(atom.ops) == 1 and atom.exists is None and self.decides(op):
+            self.decided[rule.key] = _Decided(rule, atom, inner)
+
+    def freeze(self, rules: Mapping[int, CompiledRule], *, on_ask_deny: bool) -> None:
+        freeze = getattr(self.index, "freeze", None)
+        if freeze is not None:
+            freeze()
+
+    def collect(self, data: Mapping[str, Any], env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        single = self.single
+        if single is not None:
+            value = single(data)
+            if value is not MISSING:
+                self.value(value, env, found, floods)
+            return
+        for value in self.get(data):
+            self.value(value, env, found, floods)
+
+    def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        """Candidates only (an index that cannot answer for its rules)."""
+        for key in self.index.candidates(value, env):
+            found[key] = None
+
+
+class _TextGroup(_Group):
+    """Literal and regex operators: the index's answer is exact, so decided rules are YES outright."""
+
+    __slots__ = ()
+
+    def decides(self, op: object) -> bool:
+        return TextIndex.exact_for(op)
+
+    def collect(self, data: Mapping[str, Any], env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        """The hot path of most events: one remembered lookup per string value, nothing allocated on a miss."""
+        match_str = self.index.match_str
+        single = self.single
+        if single is not None:
+            value = single(data)
+            if value is MISSING:
+                return
+            keys = match_str(value) if type(value) is str else self.index.candidates(value, env)
+            if keys:
+                self._found(keys, found)
+            return
+        for value in self.get(data):
+            keys = match_str(value) if type(value) is str else self.index.candidates(value, env)
+            if keys:
+                self._found(keys, found)
+
+    def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        keys = self.index.match_str(value) if type(value) is str else self.index.candidates(value, env)
+        if keys:
+            self._found(keys, found)
+
+    def _found(self, keys: Iterable[int], found: Found) -> None:
+        decided = self.decided if not self.index.approximate else {}
+        for key in keys:
+            d = decided.get(key)
+            found[key] = d.atom.yes if d is not None and d.rule.when is d.atom else None
+
+
+class _CommandGroup(_Group):
+    """``command`` rules: the line is parsed once and each candidate's matcher judges that parse;
+    a line not understood as a whole decides the flood set in one step."""
+
+    __slots__ = ("env_free", "flood", "memo", "others", "parse")
+
+    def __init__(self, atom: FieldCond, index: Any) -> None:
+        from hookgate.policy.match.shell import parse_command  # only policies with command rules load the parser
+
+        super().__init__(atom, index)
+        self.parse = parse_command
+        self.flood: FloodSet | None = None
+        self.others: tuple[int, ...] = ()  # keys outside the flood set
+        self.env_free = True  # no decided rule looks at paths (which depend on the cwd and the file system)
+        #: command line -> the answers it gives, kept only while env_free: lines repeat, like the parse cache
+        self.memo: dict[Any, _Judged] = {}
+
+    def freeze(self, rules: Mapping[int, CompiledRule], *, on_ask_deny: bool) -> None:
+        from hookgate.policy.match.command import warm_up
+
+        super().freeze(rules, on_ask_deny=on_ask_deny)
+        warm_up()  # the first decision should not pay the parser's start-up
+        members = [rules[k] for k in self.decided if flood_member(rules[k])]
+        self.flood = FloodSet(members, on_ask_deny=on_ask_deny) if members else None
+        inside = {r.key for r in members}
+        self.others = tuple(k for k in self.keys if k not in inside)
+        self.env_free = all(getattr(d.matcher, "writes", None) is None and getattr(d.matcher, "reads", None) is None
+                            for d in self.decided.values())
+
+    def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        if type(value) is not str:
+            return  # the command operator answers NO for anything but a string
+        # Answers about written/read paths depend on the file system (a name can become a symlink to
+        # a secret between two identical events), so only path-free answers are remembered.
+        judged = self.memo.get(value) if self.env_free else None
+        if judged is None:
+            judged = self._judge(value, env)
+            if self.env_free and len(value) <= MEMO_CHARS:
+                if len(self.memo) >= MEMO_SIZE:
+                    self.memo.clear()
+                self.memo[value] = judged
+        for key, r in judged[0]:
+            if r is None:
+                found[key] = None
+            else:
+                _merge(found, key, r)
+        if judged[1] is not None:
+            floods.append(judged[1])
+
+    def _judge(self, value: str, env: EvalEnv) -> _Judged:
+        """Parse once; run each decided candidate's matcher on that parse; the rest are evaluated."""
+        parsed = self.parse(value)
+        decided = self.decided
+        out: Found = {}
+        for key in self.index.known_candidates(parsed):
+            d = decided.get(key)
+            if d is None or d.rule.when is not d.atom:
+                out[key] = None
+            else:
+                _merge(out, key, d.atom.value_result(d.matcher.match_parsed(parsed, env)))
+        flood = self._unreadable(parsed.unknowns[0], out) if parsed.unknowns else None
+        return tuple(out.items()), flood
+
+    def _unreadable(self, why: str, found: Found) -> Flood | None:
+        """Every rule of the field now answers UNKNOWN or better: the flood set's members in one step,
+        the others (an ``unless``, more conditions, effects that need their answer) one by one."""
+        shared = MatchResult(_UNKNOWN, f"`{self.path}`: not understood: {why}")
+        decided = self.decided
+        for key in self.others:
+            d = decided.get(key)
+            if d is None or d.rule.when is not d.atom:
+                found[key] = None
+            else:
+                _merge(found, key, shared)
+        return Flood(self.flood, shared) if self.flood is not None else None
+
+
+class _EvaluatingGroup(_Group):
+    """A domain index that answers for each candidate on one resolution of the value (paths)."""
+
+    __slots__ = ()
+
+    def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        decided = self.decided
+        for key, r in self.index.evaluate(value, env).items():
+            d = decided.get(key)
+            if d is None or d.rule.when is not d.atom:
+                if r.outcome is not _NO:  # the atom failed on this value; another value may still hold
+                    found[key] = None
+            else:
+                _merge(found, key, d.atom.value_result(r))
+
+
+def _new_group(atom: FieldCond, kind: str) -> _Group:
+    if kind == "text":
+        return _TextGroup(atom, TextIndex())
+    index = _new_domain_index(kind)
+    if kind == "command":
+        return _CommandGroup(atom, index)
+    if kind == "path" and hasattr(index, "evaluate"):
+        return _EvaluatingGroup(atom, index)
+    return _Group(atom, index)
+
+
+class Bucket:
+    """The rules one (event, tool) pair can meet, with their field indexes."""
+
+    __slots__ = ("always", "by_key", "dynamic", "groups", "rules", "static")
+
+    def __init__(self, rules: Iterable[CompiledRule], *, on_ask_deny: bool = False) -> None:
+        self.rules: tuple[CompiledRule, ...] = tuple(sorted(rules, key=lambda r: r.key))
+        #: rules without any condition always match: the engine takes them as given, unevaluated
+        self.static = tuple(r for r in self.rules if r.when is None and r.unless is None)
+        self.dynamic = tuple(r for r in self.rules if r.when is not None or r.unless is not None)
+        self.by_key = {r.key: r for r in self.dynamic}
+        always: list[int] = []
+        groups: dict[tuple[str, str], _Group] = {}
+        for rule in self.dynamic:
+            picked = _pick(rule)
+            if picked is None:
+                always.append(rule.key)
+                continue
+            atom, op, kind = picked
+            group = groups.get((atom.path.text, kind))
+            if group is None:
+                group = groups[(atom.path.text, kind)] = _new_group(atom, kind)
+            group.add(rule, atom, op)
+        for group in groups.values():
+            group.freeze(self.by_key, on_ask_deny=on_ask_deny)
+        self.always = tuple(always)
+        self.groups = tuple(groups.values())
+
+    def collect(self, data: Mapping[str, Any], env: EvalEnv, found: Found, floods: list[Flood]) -> None:
+        """Add the conditional rules that may match ``data`` (a superset) to ``found``."""
+        for key in self.always:
+            found[key] = None
+        for group in self.groups:
+            try:
+                group.collect(data, env, found, floods)
+            except Exception:  # an index that fails must not hide a rule: evaluate each, which names the culprit
+                for key in group.keys:
+                    found[key] = None
+
+
+EMPTY_BUCKET = Bucket(())

@@ -1,0 +1,113 @@
+"""Indexes that answer for their rules: the answers must be the rules' own, for every value shape.
+
+The engine takes a rule's ``when`` answer from its index when the index
+already computed it (a text index is exact; a command line is parsed once;
+a path resolved once), and remembers answers per command line and
+decisions per set of matches. Each test pins one way this could go wrong
+against the traced evaluation, which uses no index at all.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hookgate.policy.api import Plan, compile_files
+from hookgate.policy.conditions import FieldPath
+from hookgate.policy.conditions.fields import MISSING
+
+
+def plan_of(tmp_path: Path, rules: str) -> Plan:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
+    return compile_files([path])
+
+
+def same_as_traced(plan: Plan, data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    d = plan.evaluate("tool:pre", data)
+    t = plan.evaluate("tool:pre", data, trace=True)
+    assert (d.effect, d.rules) == (t.effect, t.rules), data
+    return d.effect, d.rules
+
+
+def test_a_command_rule_on_written_paths_is_judged_per_working_directory(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: no-etc-writes
+      tool: bash
+      when: {command: {writes: "/etc/**"}}
+      deny: no writes to /etc
+    """)
+    line = {"tool_name": "bash", "tool_input": {"command": "echo x > passwd"}}
+    assert same_as_traced(plan, {**line, "cwd": "/etc"}) == ("deny", ("no-etc-writes",))
+    assert same_as_traced(plan, {**line, "cwd": "/tmp"}) == ("continue", ())
+    assert same_as_traced(plan, {**line, "cwd": "/etc"}) == ("deny", ("no-etc-writes",))
+
+
+@pytest.mark.parametrize(("value", "effect"), [(1, "deny"), ("A", "deny"), (True, "continue"), ("b", "continue"),
+                                               ([2, "x", 1], "deny"), ({"k": "a"}, "deny")])
+def test_case_insensitive_in_with_numbers(tmp_path: Path, value: Any, effect: str) -> None:
+    plan = plan_of(tmp_path, """
+    - id: listed
+      when: {tool_input.n: {in: [1, "a"], case_insensitive: true}}
+      deny: listed
+    """)
+    assert same_as_traced(plan, {"tool_name": "x", "tool_input": {"n": value}})[0] == effect
+
+
+KEY = "AKIAABCDEFGHIJKLMNOP"
+
+
+@pytest.mark.parametrize("value", [KEY, ["ok", f"key {KEY}"], {"a": {"b": KEY + "Q"}}])
+def test_regex_rules_on_every_value_shape(tmp_path: Path, value: Any) -> None:
+    plan = plan_of(tmp_path, """
+    - id: aws-key
+      when: {tool_input.*: {regex: "AKIA[0-9A-Z]{16}"}}
+      deny: key
+    - id: aws-key-ci
+      when: {tool_input.*: {regex: "akia[0-9a-z]{16}", case_insensitive: true}}
+      ask: {prompt: "key?"}
+    """)
+    data = {"tool_name": "x", "tool_input": {"v": value, "other": "short"}}
+    assert same_as_traced(plan, data) == ("deny", ("aws-key", "aws-key-ci"))
+    assert same_as_traced(plan, {"tool_name": "x", "tool_input": {"v": "akia0123"}}) == ("continue", ())
+
+
+def test_a_rule_with_more_conditions_is_evaluated_in_full(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: push-main
+      tool: bash
+      when: {command: {prefix: [git, push]}, tool_input.branch: main}
+      deny: not main
+    """)
+    push = {"tool_name": "bash", "tool_input": {"command": "git push"}}
+    assert same_as_traced(plan, {**push, "tool_input": {"command": "git push", "branch": "main"}})[0] == "deny"
+    assert same_as_traced(plan, {**push, "tool_input": {"command": "git push", "branch": "dev"}})[0] == "continue"
+
+
+def test_remembered_decisions_never_cross_effects_that_show_the_event(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: ask-push
+      tool: bash
+      when: {command: {prefix: [git, push]}}
+      ask: {prompt: "push {tool_input.command}?"}
+    """)
+    for cmd in ("git push origin a", "git push origin b"):
+        d = plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": {"command": cmd}})
+        assert d.approval is not None and d.approval.prompt == f"push {cmd}?"
+
+
+def test_single_value_resolvers_agree_with_values() -> None:
+    for text, data in [("tool_input.command", {"input": {"command": "ls"}}), ("tool_name", {"name": "bash"}),
+                       ("tool_input.x", {"tool_input": "not a mapping"}), ("tool_input.x", {"input": {"y": 1}}),
+                       ("a", {})]:
+        path = FieldPath.parse(text)
+        single = path.single()
+        assert single is not None
+        got = single(data)
+        assert ([got] if got is not MISSING else []) == path.values(data)
+    assert FieldPath.parse("tool_input.*").single() is None
+    assert FieldPath.parse("model").single() is None  # its alias is longer: the general resolver handles it
+    assert FieldPath.parse("messages[-1].content").single() is None
