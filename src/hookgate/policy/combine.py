@@ -81,15 +81,34 @@ def combine_reusable(matched: Matched, data: Mapping[str, Any], *, on_ask_deny: 
     ids, top_rule, top = _flood_first(floods, effects) or _ordered(effects, runs)
     if top == "inject_context" and any(e == "modify" for e, _ in effects):
         top = "modify"
+    top_rule, ids, unsure = _named_rule(top, top_rule, ids, matched, on_ask_deny=on_ask_deny)
     view = new_data if new_data is not None else data  # prompts show what would actually run
+    reason = _reason(top, top_rule, view)
+    if unsure and reason is not None and unknowns:
+        reason += f" (not proven: {unknowns[0]}; unclear input counts as a match, failing closed)"
     decision = Decision(
-        top, ids, _reason(top, top_rule, view), _user_message(top_rule), new_data,
+        top, ids, reason, _user_message(top_rule), new_data,
         _approval(top_rule, view) if top == "ask_user" else None, _injections(acting), hits, tuple(unknowns),
     )
     return decision, new_data is None and not isinstance(top_rule.action, AskSpec)
 
 
 _NONE: frozenset[int] = frozenset()
+
+
+def _named_rule(top: Effect, first: CompiledRule, ids: tuple[str, ...], matched: Matched, *,
+                on_ask_deny: bool) -> tuple[CompiledRule, tuple[str, ...], bool]:
+    """The rule a decision is explained by: the first of the winning effect that matched for certain
+    (moved to the front of ``ids``), else the first one, flagged as matched only by unclear input.
+    Flood members count too: a line can be unreadable in one part and certain in another."""
+    certain = [r for r, m in matched
+               if m.outcome is Outcome.YES and not r.audit and _effective(r, on_ask_deny=on_ask_deny) == top]
+    if not certain:
+        return first, ids, top in ("deny", "ask_user")
+    named = min(certain, key=lambda r: r.key)
+    if named.key == first.key or any(r.key == first.key for r in certain):
+        return first, ids, False
+    return named, (named.id, *(i for i in ids if i != named.id)), False
 
 
 def _flooded(floods: Sequence[Flood]) -> frozenset[int]:
