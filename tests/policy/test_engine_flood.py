@@ -83,10 +83,11 @@ def test_every_applicable_deny_and_ask_rule_counts_once_in_order(plan: Plan) -> 
     assert d.effect == "deny"
     denies = [f"r{i:05d}" for i in range(N) if _live(i) and i % 5 != 0]
     asks = [f"r{i:05d}" for i in range(N) if _live(i) and i % 5 == 0]
-    # pipe-to-shell and the `unless` rule are evaluated one by one; curl-is-fine matched (YES) and allows
-    assert d.rules == (*denies, "pipe-to-shell", "tool2-unless-dry", *asks, "curl-is-fine")
+    # pipe-to-shell and the `unless` rule are evaluated one by one; curl-is-fine matched (YES) and allows;
+    # pipe-to-shell is the one deny that matched for certain, so it leads and names the reason
+    assert d.rules == ("pipe-to-shell", *denies, "tool2-unless-dry", *asks, "curl-is-fine")
     assert len(set(d.rules)) == len(d.rules)
-    assert d.reason == "denied by rule `r00001`: tool1 is off limits"
+    assert d.reason == "denied by rule `pipe-to-shell`: piping downloads into a shell runs unreviewed code"
     assert [s.rule_id for s in d.shadow] == ["watch-tool1"]
 
 
