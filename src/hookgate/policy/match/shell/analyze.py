@@ -115,7 +115,8 @@ def _after_cd(cd: tuple[str, bool], targets: Targets) -> Targets:
             if w.text.startswith(("/", "~")) or w.feed is not None:
                 continue
             text = posixpath.join(base, w.text)
-            out.append(Word(text, known and w.exact, text if known and w.exact else "", text, w.pos, None, known and w.glob))
+            exact = known and w.exact
+            out.append(Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob))
         return out
 
     return Targets(moved(targets.writes), moved(targets.reads))
