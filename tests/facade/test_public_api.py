@@ -61,3 +61,13 @@ def test_prepare_once_evaluate_many(tmp_path) -> None:
     assert (push.effect, push.rules) == ("deny", ("no-force-push",))
     assert "no-force-push" in (push.reason or "")
     assert plain.effect == "continue"
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Exit 2 blocks in hook protocols (exit 1 lets a Claude Code tool call run) and no traceback leaks."""
+    from hookgate.cli import main as cli
+
+    monkeypatch.setitem(cli.SUBCOMMANDS, "broken", ("hookgate_no_such_module", "a subcommand whose module is missing"))
+    assert cli.main(["broken"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hookgate: internal error: ModuleNotFoundError") and "Traceback" not in err

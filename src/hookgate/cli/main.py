@@ -63,17 +63,8 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    selected = next((a for a in args_list if not a.startswith("-")), None)
-    if selected not in SUBCOMMANDS:
-        selected = None
-    parser = build_parser(selected)
-    args = parser.parse_args(args_list)
-    if args.command is None:
-        parser.print_help()
-        return 2
     try:
-        return _load(args.command).run(args)
+        return _main(list(sys.argv[1:] if argv is None else argv))
     except DiagnosticError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -85,6 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except Exception as exc:  # never a traceback; 2 also blocks in hook protocols where 1 would not
+        print(f"hookgate: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(args_list: list[str]) -> int:
+    selected = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(selected if selected in SUBCOMMANDS else None)
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return _load(args.command).run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
