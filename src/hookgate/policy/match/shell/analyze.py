@@ -9,6 +9,7 @@ It returns the command's output feed for the next pipeline stage.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from hookgate.policy.match.shell import consumers, escapes
@@ -58,8 +59,12 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
     first = words[0]
     if not first.exact:
         return _dynamic_program(ctx, raw, first)
-    name = first.text.rpartition("/")[2] or first.text
+    name = first.text
+    if "/" in name:
+        name = name.rpartition("/")[2] or name
     program = name.casefold()
+    if not raw.redirects and raw.open_tail is None and _plain(program):  # keep _plain's tables in step with below
+        return _plain_command(ctx, raw, name, program)
     targets = file_targets(program, words, raw.redirects) if raw.redirects or program in TABLED else NO_TARGETS
     if raw.open_tail is not None and program in WRITERS:
         targets = Targets([*targets.writes, _open_target(raw.open_tail)], targets.reads)
@@ -78,16 +83,36 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
             escapes.option_scripts(ctx, raw, program, name)
         if ctx.written:
             consumers.ran_written(ctx, first, raw.via)
-        out = (Feed("opaque", "", f"`{name}` output") if raw.stdin is None and program not in SPECIAL
-               and not any(w.feed for w in words) else output_feed(program, words, raw.stdin))
+        out = (_new(Feed, ("opaque", "", f"`{name}` output")) if raw.stdin is None and program not in SPECIAL
+               and not any([w.feed for w in words]) else output_feed(program, words, raw.stdin))
         if targets.writes and program in _FILLS:
             _remember_fills(ctx, program, targets, raw.stdin)
-        if program in ("cd", "pushd", "popd"):
+        if program in _CD:
             _cd(ctx, program, words)
     return _stdout(ctx, raw, out) if raw.redirects and not raw.wrappers else out
 
 
 _FILLS = DOWNLOADERS | {"tee"}
+_CD = frozenset({"cd", "pushd", "popd"})
+
+
+@lru_cache(maxsize=1024)
+def _plain(program: str) -> bool:
+    """No table gives ``program`` a role (files, code, a wrapped command, a special output):
+    the per-program lookups :func:`analyze` makes, answered once per program name."""
+    roles = (TABLED, WRITERS, WRAPPERS, consumers.FOLLOWED, escapes.ESCAPING, SPECIAL, _FILLS, _CD, ("find",))
+    return not any(program in table for table in roles) and interpreter_code_opts(program) is None
+
+
+def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Feed:
+    """What :func:`analyze` does for a :func:`_plain` program without redirections: record it, and
+    note a script an earlier command wrote being run."""
+    _emit(ctx, raw, name, program, NO_TARGETS, None)
+    if ctx.written:
+        consumers.ran_written(ctx, raw.words[0], raw.via)
+    if raw.stdin is None and not any([w.feed for w in raw.words]):
+        return _new(Feed, ("opaque", "", f"`{name}` output"))
+    return output_feed(program, raw.words, raw.stdin)
 
 
 def _cd(ctx: Context, program: str, words: list[Word]) -> None:
@@ -145,13 +170,18 @@ def _stdout(ctx: Context, raw: RawCommand, out: Feed) -> Feed:
 def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targets, code: str | None) -> None:
     words = raw.words
     inexact: tuple[tuple[int, str], ...] = ()
-    if not all([w.exact for w in words]):
+    if False in [w.exact for w in words]:
         inexact = tuple((k, w.prefix) for k, w in enumerate(words) if not w.exact)
     if raw.open_tail is not None:
         inexact += ((len(words), raw.open_tail),)
     argv = [w.text for w in words]
     argv[0] = name
-    cmd = _new(SimpleCommand, (
+    writes: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    if targets.writes or targets.reads:
+        writes = _record_kept(targets.writes, ctx.writes, ctx.unknown_writes)
+        reads = _record_kept(targets.reads, ctx.reads, ctx.unknown_reads)
+    ctx.commands.append(_new(SimpleCommand, (
         tuple(argv),
         words[0].source or words[0].text,
         program,
@@ -159,16 +189,26 @@ def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targe
         raw.wrappers,
         raw.via,
         inexact,
-        tuple(w.text for w in targets.writes if static_target(w) and keep(w)) if targets.writes else (),
-        tuple(w.text for w in targets.reads if static_target(w) and keep(w)) if targets.reads else (),
+        writes,
+        reads,
         raw.stdin.desc if raw.stdin is not None else None,
         code,
         raw.text,
         tuple(k for k, w in enumerate(words) if w.glob) if inexact else (),
-    ))
-    ctx.commands.append(cmd)
-    if targets.writes or targets.reads:
-        _record(ctx, targets)
+    )))
+
+
+def _record_kept(words: list[Word], static: dict[str, None], built: dict[str, None]) -> tuple[str, ...]:
+    """Record the targets worth reporting (as :func:`_record` does); return the static ones, in order."""
+    out: list[str] = []
+    for word in words:
+        if keep(word):
+            if static_target(word):
+                out.append(word.text)
+                static[word.text] = None
+            else:
+                built[word.text] = None
+    return tuple(out)
 
 
 def _record(ctx: Context, targets: Targets) -> None:
@@ -208,10 +248,12 @@ def _wrapped(ctx: Context, raw: RawCommand, program: str, name: str) -> Feed:
     if program == "coproc" and len(words) > 2 and words[2].text in ("{", "("):
         words = [words[0], *words[2:]]  # coproc NAME { ...; }
     got = unwrap(spec, words)
-    _record(ctx, _targets(got.writes))
-    label = f"{name} {spec.subcommand.split('|')[0]}".strip()
-    for script in got.scripts:
-        consumers.run_script(ctx, script, (*raw.via, label))
+    if got.writes:
+        _record(ctx, _targets(got.writes))
+    if got.scripts:
+        label = f"{name} {spec.subcommand.split('|')[0]}".strip()
+        for script in got.scripts:
+            consumers.run_script(ctx, script, (*raw.via, label))
     if program in ("sudo", "sudoedit") and got.options & {"-e", "--edit"}:
         _record(ctx, _targets([w for w in raw.words[1:] if not w.text.startswith("-")][-1:]))
     return _run_inner(ctx, raw, program, name, got)
@@ -227,7 +269,7 @@ def _run_inner(ctx: Context, raw: RawCommand, program: str, name: str, got: Unwr
         out = analyze(ctx, sub)
     if program == "xargs" and not got.inner:
         analyze(ctx, _inner(raw, name, [Word("echo")], got.env, stdin=None))
-    return out if got.inner else Feed("opaque", desc=f"`{name}` output")
+    return out if got.inner else _new(Feed, ("opaque", "", f"`{name}` output"))
 
 
 def _xargs_tail(sub: RawCommand, stdin: Feed | None, options: set[str]) -> RawCommand:

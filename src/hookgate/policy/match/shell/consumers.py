@@ -10,6 +10,7 @@ matcher's interpreter rules, never parsed as shell.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from hookgate.policy.match.shell.feed import Feed
@@ -140,10 +141,16 @@ def inline_code(ctx: Context, raw: RawCommand, program: str) -> str | None:
     return _inline_code(ctx, raw, program, opts)
 
 
+@lru_cache(maxsize=64)
+def _shorts(opts: frozenset[str]) -> frozenset[str]:
+    """Letters of the one-letter code options, which may end a cluster (``-Sc CODE``); once per table."""
+    return frozenset(o[-1] for o in opts if len(o) == 2)
+
+
 def _inline_code(ctx: Context, raw: RawCommand, program: str, opts: frozenset[str]) -> str | None:
     words = raw.words
     codes: list[Word] = []
-    shorts = {o[-1] for o in opts if len(o) == 2} if program not in ("pwsh", "powershell") else set()
+    shorts = _shorts(opts) if program not in ("pwsh", "powershell") else frozenset()
     i, from_file = 1, False
     while i < len(words):
         text = words[i].text

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from hookgate.policy.match.shell.walker import Walker
 
-__all__ = ["MAX_DEPTH", "MAX_SCRIPTS", "Context", "parse_tree"]
+__all__ = ["MAX_DEPTH", "MAX_SCRIPTS", "Context", "kind_ids", "parse_tree"]
 
 MAX_DEPTH = 8  # nested scripts (bash -c 'bash -c ...') and wrappers
 MAX_SCRIPTS = 64  # nested scripts per command string
@@ -25,9 +25,20 @@ MAX_BYTES = 256 * 1024
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _local = threading.local()
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def kind_ids(*names: str) -> frozenset[int]:
+    """Every symbol id whose ``node.type`` is one of ``names``.
+
+    Hot paths compare ``node.kind_id`` (a small int) rather than ``node.type``
+    (a new str per access). Aliases give one name several ids, so all are
+    taken: ``node.kind_id in kind_ids(x)`` is exactly ``node.type == x``.
+    """
+    return frozenset(i for i in range(_LANGUAGE.node_kind_count) if _LANGUAGE.node_kind_for_id(i) in names)
 
 
 def parse_tree(src: bytes) -> Node:
@@ -96,10 +107,10 @@ class Context:
             self.unknown("too many nested scripts to analyse", via)
             return Feed("opaque", desc="a nested script")
         self.scripts_left -= 1
-        return _walker()(self, text, via).run(stdin)
+        return (_WALKER or _walker())(self, text, via).run(stdin)
 
     def result(self) -> ParsedCommand:
-        return ParsedCommand(
+        return _new(ParsedCommand, (
             self.text,
             tuple(self.commands),
             tuple(self.unknowns) if self.unknowns else (),
@@ -108,4 +119,4 @@ class Context:
             tuple(self.unknown_writes) if self.unknown_writes else (),
             tuple(self.unknown_reads) if self.unknown_reads else (),
             tuple(self.pipes) if self.pipes else (),
-        )
+        ))

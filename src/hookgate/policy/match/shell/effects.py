@@ -19,6 +19,8 @@ from hookgate.policy.match.shell.words import Word
 
 __all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "static_target"]
 
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+
 _SCRIPT_OPTS = frozenset({"-e", "--expression", "-f", "--file", "--source"})
 _TAR_VALUES = frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "-I",
                          "--use-compress-program", "--to-command", "-b", "--blocking-factor", "-H", "--format",
@@ -81,7 +83,7 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
 
 def _collect(words: list[Word], argv: list[str], values: frozenset[str], opt_files: frozenset[str], mode: str,
              into: list[Word]) -> None:
-    if mode == "all" and not any(a[:1] == "-" for a in argv[1:]):  # `cat f`, `rm x`: every word is a file
+    if mode == "all" and not any([a[:1] == "-" for a in argv[1:]]):  # `cat f`, `rm x`: every word is a file
         into.extend(words[1:])
         return
     options, operands = split_argv(argv, values, clusters=argv[0].casefold() not in SINGLE_DASH)
@@ -184,7 +186,7 @@ def output_feed(program: str, words: list[Word], stdin: Feed | None) -> Feed:
     if stdin is not None and (program in ("tee", "pv", "buffer") or (program in _PASSTHROUGH and len(words) == 1)):
         return stdin
     if program == "cat":
-        return combine(w.feed or Feed("file", desc=f"`{w.text}`") for w in words[1:] if w.text != "-")
+        return combine([w.feed or _new(Feed, ("file", "", f"`{w.text}`")) for w in words[1:] if w.text != "-"])
     if stdin is not None and stdin.kind == "literal":
         options = {o.name for o in split_argv(args, start=0)[0]}
         decoded = decode(program, options, stdin.text)

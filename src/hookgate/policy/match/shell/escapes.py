@@ -25,9 +25,10 @@ ESCAPING = frozenset(CODE_OPTIONS) | {"git"}
 
 def option_scripts(ctx: Context, raw: RawCommand, program: str, name: str) -> None:
     """Parse the command lines ``program`` would run from its options."""
-    via = (*raw.via, f"{name} option")
-    for word in _git(raw.words) if program == "git" else _options(raw.words, CODE_OPTIONS[program],
-                                                                    clusters=program != "zip"):
+    found = _git(raw.words) if program == "git" else _options(raw.words, CODE_OPTIONS[program],
+                                                               clusters=program != "zip")
+    via = (*raw.via, f"{name} option") if found else raw.via
+    for word in found:
         run_script(ctx, word, via)
 
 
@@ -55,7 +56,7 @@ def _git(words: list[Word]) -> list[Word]:
     """``git -c KEY=VALUE`` before the subcommand, and ``git config KEY VALUE``."""
     found: list[Word] = []
     texts = [w.text for w in words]
-    for i, text in enumerate(texts[:-1]):
+    for i, text in enumerate(texts[:-1] if "-c" in texts else ()):
         if text == "-c":
             key, _, value = texts[i + 1].partition("=")
             script = _git_value(key, value)

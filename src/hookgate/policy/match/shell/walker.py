@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from hookgate.policy.match.shell.analyze import RawCommand, analyze
 from hookgate.policy.match.shell.consumers import run_script
-from hookgate.policy.match.shell.context import MAX_BYTES, parse_tree
+from hookgate.policy.match.shell.context import MAX_BYTES, kind_ids, parse_tree
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
 from hookgate.policy.match.shell.redirects import REDIRECTS, Redirect, RedirectReader, stdin_of
 from hookgate.policy.match.shell.tables import CODE_ENV
@@ -27,10 +27,21 @@ if TYPE_CHECKING:
 
 __all__ = ["Walker"]
 
-_SKIP = frozenset({"comment", "heredoc_body", "heredoc_end", "heredoc_start", "variable_name", "word", "number",
-                   "raw_string", "ansi_c_string", "string_content", "test_operator", "file_descriptor"})
-_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
-_COMPOUND = frozenset({"subshell", "compound_statement"})
+# Node kinds as symbol-id sets: `node.kind_id in X` is exactly `node.type in names`, without building a str.
+_COMMAND = kind_ids("command")
+_PIPELINE = kind_ids("pipeline")
+_REDIRECTED = kind_ids("redirected_statement")
+_SUBSTITUTION_IDS = kind_ids("command_substitution", "process_substitution")
+_ASSIGNMENT = kind_ids("variable_assignment")
+_INERT = kind_ids("comment", "heredoc_body", "heredoc_end", "heredoc_start", "variable_name", "word", "number",
+                  "raw_string", "ansi_c_string", "string_content", "test_operator", "file_descriptor",
+                  *REDIRECTS)  # leaves and redirections: they run nothing themselves
+_MODELLED = _PIPELINE | _REDIRECTED | _SUBSTITUTION_IDS | _ASSIGNMENT | _INERT
+_COMMAND_NAME = kind_ids("command_name")
+_BARE_WORD = kind_ids("word", "number")
+_REDIRECT_IDS = kind_ids(*REDIRECTS)
+_COMPOUND = kind_ids("subshell", "compound_statement")
+_COMMENT = kind_ids("comment")
 _needs_work = UNSAFE.search  # a word with quoting, escapes, globs or braces takes the slow path
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
@@ -38,14 +49,15 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 class Walker:
     """Walks one source buffer (the top-level command or a nested script)."""
 
-    __slots__ = ("ctx", "redirects", "src", "via", "words")
+    __slots__ = ("ctx", "plain", "src", "via", "words")
 
     def __init__(self, ctx: Context, text: str, via: tuple[str, ...]) -> None:
         self.ctx = ctx
         self.src = text.encode("utf-8", "surrogatepass")
         self.via = via
         self.words = WordResolver(text, self.src, self)
-        self.redirects = RedirectReader(self)
+        # no quoting, escape, glob or brace anywhere: every bare word is its own text (one scan, not one per word)
+        self.plain = self.words.ascii and _needs_work(text) is None
 
     def run(self, stdin: Feed | None = None) -> Feed:
         if len(self.src) > MAX_BYTES:
@@ -71,22 +83,23 @@ class Walker:
 
     # -- statements
     def stmt(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
-        kind = node.type
-        if kind == "command":
+        kind = node.kind_id
+        if kind in _COMMAND:
             return self.command(node, stdin, redirs)
-        if kind == "pipeline":
+        if kind not in _MODELLED:  # `program`, lists, loops...: walk every statement inside
+            inner = node.named_children
+            if len(inner) == 1:
+                return self.stmt(inner[0], stdin, redirs)
+            return combine([self.stmt(child, stdin, redirs) for child in inner])
+        if kind in _PIPELINE:
             return self.pipeline(_stages(node), stdin, redirs)
-        if kind == "redirected_statement":
+        if kind in _REDIRECTED:
             return self.redirected(node, stdin, redirs)
-        if kind in _SUBSTITUTIONS:
+        if kind in _SUBSTITUTION_IDS:
             return self.substitution(node)
-        if kind == "variable_assignment":
+        if kind in _ASSIGNMENT:
             self.assignment(node)
-            return NOTHING
-        if kind in _SKIP or kind in REDIRECTS:
-            return NOTHING
-        feeds = [self.stmt(child, stdin, redirs) for child in node.children if child.is_named]
-        return combine(feeds)
+        return NOTHING  # an assignment or an inert node
 
     def pipeline(self, stages: list[Node], stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
         feed = stdin
@@ -102,7 +115,7 @@ class Walker:
         extra: list[Word] = []
         for child in node.children:
             if child.type in REDIRECTS:
-                self.redirects.read(child, mine, tails, extra)
+                RedirectReader(self).read(child, mine, tails, extra)
             elif child.is_named and child.type != "comment":
                 body = child
         inner_stdin = stdin_of(mine, stdin)
@@ -157,25 +170,27 @@ class Walker:
         tails: list[tuple[str, Node]] = []
         resolver = self.words
         ascii_src = resolver.str if resolver.ascii else None
+        plain = self.plain
+        append, new, word_type = words.append, _new, Word
         for child in node.children:
-            kind = child.type
-            if kind == "command_name":
+            kind = child.kind_id
+            if kind in _COMMAND_NAME:
                 child = child.child(0) or child  # the name's word takes the word path below
-                kind = child.type
-            if (kind == "word" or kind == "number") and ascii_src is not None:  # the common case, inlined
+                kind = child.kind_id
+            if kind in _BARE_WORD and ascii_src is not None:  # the common case, inlined
                 start = child.start_byte
                 raw_text = ascii_src[start : child.end_byte]
-                if _needs_work(raw_text) is None:
-                    words.append(_new(Word, (raw_text, True, raw_text, raw_text, start, None, False)))
+                if plain or _needs_work(raw_text) is None:
+                    append(new(word_type, (raw_text, True, raw_text, raw_text, start, None, False)))
                     continue
                 words.extend(resolver.resolve(child))
-            elif kind == "variable_assignment":
+            elif kind in _ASSIGNMENT:
                 env.append(self.assignment(child))
-            elif kind in REDIRECTS:
-                self.redirects.read(child, mine, tails, words)
+            elif kind in _REDIRECT_IDS:
+                RedirectReader(self).read(child, mine, tails, words)
             elif kind in _COMPOUND:  # `time (sleep 1)`: the timed group is a statement, not a word
                 self.stmt(child, stdin, redirs)
-            elif child.is_named and kind != "comment":
+            elif child.is_named and kind not in _COMMENT:
                 words.extend(resolver.resolve(child))
         if extra:
             words.extend(extra)
@@ -183,7 +198,8 @@ class Walker:
             redirs, cmd_stdin = redirs + tuple(mine), stdin_of(mine, stdin)
         else:
             cmd_stdin = stdin
-        raw = RawCommand(words, env, redirs, cmd_stdin, self.via, (), resolver.text(node), self.src, None)
+        text = ascii_src[node.start_byte : node.end_byte] if ascii_src is not None else resolver.text(node)
+        raw = _new(RawCommand, (words, env, redirs, cmd_stdin, self.via, (), text, self.src, None))
         out = analyze(self.ctx, raw)
         return self.tails(tails, out, stdin) if tails else out
 
@@ -232,8 +248,9 @@ def _stages(node: Node) -> list[Node]:
     """Pipeline stages, flattening the nested pipelines tree-sitter builds after heredocs."""
     out: list[Node] = []
     for child in node.children:
-        if child.type == "pipeline":
+        kind = child.kind_id
+        if kind in _PIPELINE:
             out.extend(_stages(child))
-        elif child.is_named and child.type != "comment":
+        elif child.is_named and kind not in _COMMENT:
             out.append(child)
     return out

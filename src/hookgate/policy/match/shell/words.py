@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from hookgate.policy.match.shell.context import kind_ids
 from hookgate.policy.match.shell.feed import Feed, combine
 from hookgate.policy.match.shell.unescape import (
     CLOSE,
@@ -37,6 +38,11 @@ _SPLITTING = str.maketrans({"*": "\ue011", "?": "\ue012", "[": "\ue013", " ": SP
 _UNMARK = str.maketrans({"\ue011": "*", "\ue012": "?", "\ue013": "[", OPEN: "{", COMMA: ",", CLOSE: "}"})
 _GLOB_MARKS = ("\ue011", "\ue012", "\ue013")
 _EXPANSIONS = frozenset({"simple_expansion", "expansion", "arithmetic_expansion"})
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+_BARE_WORD = kind_ids("word", "number")
+_RAW_STRING = kind_ids("raw_string")
+_STRING = kind_ids("string")
+_STRING_CONTENT = kind_ids("string_content")
 #: characters that make a bare word need unquoting or expansion (most words have none)
 UNSAFE = re.compile(r"[\\*?\[{]")
 
@@ -95,18 +101,18 @@ class WordResolver:
 
     def resolve(self, node: Node) -> list[Word]:
         """The words ``node`` expands to (zero, one, or several)."""
-        kind = node.type
-        if kind == "word" or kind == "number":
+        kind = node.kind_id
+        if kind in _BARE_WORD:
             raw = self.text(node)
             if UNSAFE.search(raw) is None:
-                return [Word(raw, True, raw, raw, node.start_byte, None, False)]
-        elif kind == "raw_string":
+                return [_new(Word, (raw, True, raw, raw, node.start_byte, None, False))]
+        elif kind in _RAW_STRING:
             raw = self.text(node)
-            return [Word(raw[1:-1], True, raw[1:-1], raw, node.start_byte, None, False)]
-        elif kind == "string" and node.child_count == 3 and node.children[1].type == "string_content":
+            return [_new(Word, (raw[1:-1], True, raw[1:-1], raw, node.start_byte, None, False))]
+        elif kind in _STRING and node.child_count == 3 and node.children[1].kind_id in _STRING_CONTENT:
             raw = self.text(node)
             body = double_quoted(raw[1:-1])
-            return [Word(body, True, body, raw, node.start_byte, None, False)]
+            return [_new(Word, (body, True, body, raw, node.start_byte, None, False))]
         pieces: list[tuple[str, str]] = []
         feeds: list[Feed] = []
         self._pieces(node, pieces, feeds)
