@@ -189,7 +189,8 @@ def interpreter_code_opts(program: str) -> frozenset[str] | None:
 # Options of interpreters that take a value that is not code (python -m mod, perl -I dir).
 INTERPRETER_VALUES = _set("-m -W -X -I -M -x -i -r --require -F -v -f --import --loader")
 
-DOWNLOADERS = frozenset(_set("curl wget fetch http https xh httpie aria2c lwp-request lwp-download GET POST nc ncat "
+# program names are looked up case-folded: libwww-perl's `GET` and `POST` are written `get` and `post`
+DOWNLOADERS = frozenset(_set("curl wget fetch http https xh httpie aria2c lwp-request lwp-download get post nc ncat "
                              "netcat socat s_client tftp ftp"))
 
 # program -> (options taking a value, options whose value is written, how operands are written)
