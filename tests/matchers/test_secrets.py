@@ -250,3 +250,12 @@ def test_lone_surrogates_and_emoji_keep_offsets_right() -> None:
     text = f"\ud800 😀 x={GHP} 😀 {PEM}"
     hits = find_secrets(text)
     assert [text[h.start : h.end] for h in hits] == [GHP, PEM]
+
+
+def test_a_secret_deep_in_a_long_value_is_found_without_trusting_the_prefilter() -> None:
+    from hookgate.policy.match.re2sets import SET_SAFE_BYTES
+
+    key = "AKIAIOSFODNN7EXAMPLE"
+    text = "x = 1\n" * (SET_SAFE_BYTES // 6 + 100) + f"aws_access_key_id = {key}\n"
+    assert [h.detector for h in find_secrets(text)] == ["aws_access_key"]
+    assert key not in redact_secrets(text)

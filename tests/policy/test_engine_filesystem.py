@@ -47,7 +47,7 @@ def test_a_wildcard_that_gains_a_symlink_to_a_secret_is_caught(tmp_path: Path) -
 
 
 def test_long_values_are_searched_pattern_by_pattern_with_the_same_answers(tmp_path: Path) -> None:
-    from hookgate.policy.match.text import SET_SAFE_BYTES
+    from hookgate.policy.match.re2sets import SET_SAFE_BYTES
 
     policy = tmp_path / "r.yaml"
     policy.write_text(

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from hookgate.diagnostics import did_you_mean
 from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, Outcome, SpecError
+from hookgate.policy.match.re2sets import set_is_safe_for
 from hookgate.policy.match.secrets_detectors import ALIASES, DETECTORS, KEY_NAME, Detector
 
 __all__ = [
@@ -104,7 +105,8 @@ class _Scanner:
         """Scan UTF-8 bytes with Latin-1 regexes: the patterns are ASCII, and bytes spare the
         RE2 wrapper its per-call character-offset bookkeeping (about 3x faster)."""
         data = text.encode("utf-8", "surrogatepass")
-        hit_ids = self.prefilter.Match(data) or ()
+        # a long value skips the prefilter: a set out of DFA memory would hide every secret in it
+        hit_ids = (self.prefilter.Match(data) or ()) if set_is_safe_for(data) else range(len(self.names))
         hits = [h for i in sorted(hit_ids) for h in _locate(DETECTORS[self.names[i]], self.regexes[i], data)]
         return _merge(hits) if text.isascii() else [_to_chars(h, data) for h in _merge(hits)]
 

@@ -22,6 +22,7 @@ import re2
 from re2 import _re2
 
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome, SpecError
+from hookgate.policy.match.re2sets import set_is_safe_for
 
 __all__ = [
     "YES",
@@ -58,10 +59,7 @@ _MATCH_OPTIONS.never_capture = True
 _UNANCHORED = _re2.RE2.Anchor.UNANCHORED
 MEMO_SIZE = 4096  # strings remembered per index by ``match_str`` (a full memo starts over)
 MEMO_CHARS = 128  # only strings up to this long
-#: Above this many bytes a value is searched pattern by pattern: when a combined RE2 set exhausts its
-#: DFA memory it reports "no match" (the binding cannot tell), which would fail open, while a single
-#: RE2 program falls back to the NFA and still answers right.
-SET_SAFE_BYTES = 16 << 10
+
 _LAZY: Any = object()  # RE2 set not built yet
 _ALL: Any = object()  # RE2 set could not be built: every pattern is a candidate
 
@@ -455,7 +453,7 @@ class TextIndex:
                 out.extend(self._set_keys)
                 return
             data = utf8(s)
-            if len(data) > SET_SAFE_BYTES:
+            if not set_is_safe_for(data):
                 out.extend(k for pattern, k in self._patterns if searches(search_program(pattern), s))
                 return
             found: Sequence[int] = rset(data)
