@@ -18,7 +18,6 @@ or UNKNOWN; a path that cannot be normalised returns every rule.
 from __future__ import annotations
 
 import functools
-import posixpath
 from collections.abc import Iterable
 
 from hookgate.policy.match.base import EvalEnv, MatchResult
@@ -30,7 +29,6 @@ from hookgate.policy.match.path_norm import (
     collapse,
     expand,
     real_dir,
-    relative_to,
     resolve_path,
 )
 
@@ -56,69 +54,94 @@ def _entry(glob: Glob) -> _Entry | None:
     return None
 
 
-def _ancestors(path: str, *, absolute: bool) -> list[str]:
-    """``/a/b`` -> ``/``, ``/a``, ``/a/b``; relative ``a/b`` -> ``""``, ``a``, ``a/b``."""
-    out = ["/" if absolute else ""]
-    cut = path.find("/", 1)
-    while cut > 0:
-        out.append(path[:cut])
-        cut = path.find("/", cut + 1)
-    if path not in out:
-        out.append(path)
-    return out
+def _depth(prefix: str) -> int:
+    """Names below the root: ``/`` 0, ``/etc`` 1, ``/home/a/.ssh`` 3."""
+    return 0 if prefix == "/" else prefix.count("/")
 
 
-_EMPTY: dict[str, list[int] | tuple[int, ...]] = {}
+_EMPTY: dict[str, tuple[int, ...]] = {}
+_Keys = tuple[int, ...]
+#: absolute directory prefix -> keys, and the depths those prefixes have (only those are looked up)
+_Prefixes = tuple[dict[str, _Keys], tuple[int, ...]]
+MAX_BASES = 64  # distinct (homes, workspaces) a table remembers its absolute prefixes for
 
 
 class _Table:
-    """The lookup tables for one case mode (exact or folded)."""
+    """The lookup tables for one case mode (exact or folded).
+
+    Directory prefixes (``root``; ``home``/``workspace``, relative to those
+    bases) are looked up as absolute prefixes of the path: per combination of
+    bases one merged dict and the depths its prefixes have, so a path costs
+    one lookup per distinct depth, not one per ancestor and base.
+    """
 
     def __init__(self) -> None:
-        self.maps: dict[str, dict[str, list[int] | tuple[int, ...]]] = {}
-        self.lengths: dict[str, set[int]] = {"suffix": set(), "stem": set()}
+        self.maps: dict[str, dict[str, _Keys]] = {}
+        self.lengths: dict[str, tuple[int, ...]] = {"suffix": (), "stem": ()}
+        self._prefixes: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], _Prefixes] = {}
 
     def add(self, entry: _Entry, key: int) -> None:
         kind, literal = entry
         table = self.maps.setdefault(kind, {})
-        keys = table.get(literal)
-        if isinstance(keys, list):
-            keys.append(key)
-        else:  # new, or frozen to a tuple
-            table[literal] = [*(keys or ()), key]
-        if kind in self.lengths:
-            self.lengths[kind].add(len(literal))
+        table[literal] = (*table.get(literal, ()), key)
+        if kind in self.lengths and len(literal) not in self.lengths[kind]:
+            self.lengths[kind] = tuple(sorted((*self.lengths[kind], len(literal))))
+        self._prefixes.clear()
 
-    def freeze(self) -> None:
-        """Keys as tuples: most literals name one rule, and a tuple is half a growable list."""
-        for table in self.maps.values():
-            for literal, keys in table.items():
-                table[literal] = tuple(keys)
+    def lookup(self, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None,
+               out: set[int]) -> None:
+        """Add to ``out`` every key filed under a fact ``name`` has."""
+        prefixes, depths = self._absolute(homes, workspaces)
+        if depths:
+            parts = name.split("/")
+            top = len(parts) - 1 if name != "/" else 0
+            for depth in depths:
+                if depth > top:
+                    break
+                keys = prefixes.get("/".join(parts[: depth + 1]) if depth else "/")
+                if keys:
+                    out.update(keys)
+        maps = self.maps
+        if "base" in maps or self.lengths["suffix"] or self.lengths["stem"]:
+            self._by_basename(name[name.rfind("/") + 1 :], out)
 
-    def lookup(self, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> Iterable[int]:
-        root = self.maps.get("root", _EMPTY)
-        for prefix in _ancestors(name, absolute=True) if root else ():
-            yield from root.get(prefix, ())
+    def _by_basename(self, base: str, out: set[int]) -> None:
+        keys = self.maps.get("base", _EMPTY).get(base)
+        if keys:
+            out.update(keys)
+        suffixes, stems = self.maps.get("suffix", _EMPTY), self.maps.get("stem", _EMPTY)
+        for n in self.lengths["suffix"]:
+            if len(base) >= n and (keys := suffixes.get(base[-n:])):
+                out.update(keys)
+        for n in self.lengths["stem"]:
+            if keys := stems.get(base[:n]):
+                out.update(keys)
+
+    def _absolute(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
+        """The prefix tables made absolute for these bases (``None``: unknown, every rule of that anchor)."""
+        found = self._prefixes.get((homes, workspaces))
+        if found is None:
+            found = self._build(homes, workspaces)
+            if len(self._prefixes) >= MAX_BASES:
+                self._prefixes.clear()
+            self._prefixes[(homes, workspaces)] = found
+        return found
+
+    def _build(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
+        merged: dict[str, _Keys] = dict(self.maps.get("root", _EMPTY))
         for kind, bases in (("home", homes), ("workspace", workspaces)):
             table = self.maps.get(kind, _EMPTY)
             if not table:
                 continue
-            if bases is None:  # the matcher answers UNKNOWN: include all of them
-                yield from (k for keys in table.values() for k in keys)
+            if bases is None:  # the matcher answers UNKNOWN: include all of them, whatever the path
+                every = tuple(k for keys in table.values() for k in keys)
+                merged["/"] = (*merged.get("/", ()), *every)
                 continue
             for base in bases:
-                rest = relative_to(name, base)
-                for prefix in _ancestors(rest, absolute=False) if rest is not None else ():
-                    yield from table.get(prefix, ())
-        yield from self._by_basename(posixpath.basename(name))
-
-    def _by_basename(self, base: str) -> Iterable[int]:
-        yield from self.maps.get("base", _EMPTY).get(base, ())
-        suffixes, stems = self.maps.get("suffix", _EMPTY), self.maps.get("stem", _EMPTY)
-        for n in self.lengths["suffix"]:
-            yield from suffixes.get(base[-n:], ()) if len(base) >= n else ()
-        for n in self.lengths["stem"]:
-            yield from stems.get(base[:n], ())
+                for rel, keys in table.items():
+                    full = base if not rel else ("/" + rel if base == "/" else f"{base}/{rel}")
+                    merged[full] = (*merged.get(full, ()), *keys)
+        return merged, tuple(sorted({_depth(p) for p in merged}))
 
 
 class PathIndex:
@@ -132,9 +155,7 @@ class PathIndex:
         self._matchers: dict[int, PathMatcher] = {}
 
     def freeze(self) -> None:
-        """Called by the plan builder once every rule is added; ``add`` still works after it."""
-        for table in self._tables.values():
-            table.freeze()
+        """Called by the plan builder once every rule is added (nothing left to do: kept for the contract)."""
 
     def add(self, matcher: PathMatcher, key: int) -> None:
         self._all.append(key)
@@ -180,27 +201,32 @@ class PathIndex:
         for path in resolved:
             if path.error is not None:
                 return list(self._all)
-            found.update(self._lookup(path.names, env))
-        return sorted(found)
+            self._lookup(path.names, env, found)
+        return sorted(found) if len(found) > 1 else list(found)
 
     def _home(self, env: EvalEnv) -> str | None:
         return env.home or next(iter(self._homes), None)
 
-    def _lookup(self, names: tuple[str, ...], env: EvalEnv) -> Iterable[int]:
-        homes = self._bases([env.home] if env.home else list(self._homes), env)
-        workspace = env.workspace or env.cwd
-        workspaces = self._bases([workspace] if workspace else [], env)
+    def _lookup(self, names: tuple[str, ...], env: EvalEnv, out: set[int]) -> None:
+        homes, workspaces = self._bases(env)
         for ci, table in self._tables.items():
             if not table.maps:
                 continue
-            fold = fold_case if ci else str
-            h = tuple(fold(b) for b in homes) if homes is not None else None
-            w = tuple(fold(b) for b in workspaces) if workspaces is not None else None
-            for name in names:
-                yield from table.lookup(fold(name), h, w)
+            if ci:
+                h = tuple(fold_case(b) for b in homes) if homes is not None else None
+                w = tuple(fold_case(b) for b in workspaces) if workspaces is not None else None
+                for name in names:
+                    table.lookup(fold_case(name), h, w, out)
+            else:
+                for name in names:
+                    table.lookup(name, homes, workspaces, out)
 
-    def _bases(self, dirs: list[str], env: EvalEnv) -> tuple[str, ...] | None:
-        return _bases(tuple(dirs), self._home(env))
+    def _bases(self, env: EvalEnv) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        """The home and workspace directories to look prefixes up under (None: unknown)."""
+        home = self._home(env)
+        workspace = env.workspace or env.cwd
+        homes = _bases((env.home,) if env.home else tuple(self._homes), home)
+        return homes, _bases((workspace,) if workspace else (), home)
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,7 +15,8 @@ import posixpath
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from types import EllipsisType
+from typing import NamedTuple
 
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.path_errors import UnknownPath
@@ -78,19 +79,23 @@ def expand(raw: str, home: str | None) -> str:
 
 def collapse(path: str) -> str:
     """Lexically remove ``.``, ``..``, ``//`` and trailing slashes (``//x`` becomes ``/x``)."""
+    if path[:1] == "/" and "//" not in path and "/." not in path and path[-1] != "/":
+        return path  # already normal: the common case, without normpath's split and rejoin
     out = posixpath.normpath(path)
     return "/" + out.lstrip("/") if out.startswith("//") else out
 
 
-def absolute_path(raw: str, env: EvalEnv) -> str:
+def absolute_path(raw: str, env: EvalEnv, *, home: str | EllipsisType | None = ...) -> str:
     """``raw`` expanded and joined to the cwd, *not* collapsed, so symlink resolution sees
-    ``link/..`` the way the kernel does (the parent of the link's target)."""
-    path = expand(raw, env.home)
-    if path.startswith("/"):
+    ``link/..`` the way the kernel does (the parent of the link's target). ``home`` overrides
+    ``env.home`` (a rule's own home when the event does not say)."""
+    home = env.home if home is ... else home
+    path = expand(raw, home)
+    if path[:1] == "/":
         return path
     if not env.cwd:
         raise UnknownPath("relative path and the working directory is not known", relative=collapse(path))
-    cwd = expand(env.cwd, env.home)
+    cwd = expand(env.cwd, home)
     if not cwd.startswith("/"):
         raise UnknownPath(f"the working directory `{env.cwd}` is not absolute")
     return cwd.rstrip("/") + "/" + path
@@ -108,19 +113,28 @@ def resolve_candidates(path: str) -> tuple[str, ...]:
     Pass the uncollapsed :func:`absolute_path` for kernel ``..``. Resolution is by the
     kernel (:mod:`~hookgate.policy.match.path_real`); raises :class:`UnknownPath` if a
     directory on the way cannot be searched."""
-    head, base = posixpath.split(path)
+    cut = path.rfind("/") + 1
+    head, base = path[:cut], path[cut:]
     if base in ("", ".", ".."):
-        return tuple(dict.fromkeys((collapse(path), real_path(path))))
+        return _distinct(collapse(path), real_path(path))
     found = link_in_parent(path)
     if found is None:  # no such name (yet): the parents resolved, the name appended
-        link = posixpath.join(real_path(head), base)
-        return tuple(dict.fromkeys((collapse(path), link)))
+        if head != "/":
+            head = head.rstrip("/") or "/"
+        parent = real_path(head)
+        return _distinct(collapse(path), parent + base if parent.endswith("/") else f"{parent}/{base}")
     link, is_link = found
-    return tuple(dict.fromkeys((collapse(path), real_path(path) if is_link else link, link)))
+    return _distinct(collapse(path), real_path(path) if is_link else link, link)
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedPath:
+def _distinct(*names: str) -> tuple[str, ...]:
+    """``names`` without repeats, in order (most paths are not links: one name)."""
+    if len(names) == 2:
+        return names if names[0] != names[1] else names[:1]
+    return tuple(dict.fromkeys(names))
+
+
+class ResolvedPath(NamedTuple):
     """One raw path resolved once for every rule on a field (see ``PathIndex.evaluate``).
 
     ``names`` = :func:`resolve_candidates` (``names[0]`` is the lexical path), or
@@ -169,8 +183,7 @@ def resolve_path(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
 
 def _resolve(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
     try:
-        full = absolute_path(raw, env if env.home == home else EvalEnv(env.cwd, home, env.workspace))
-        return ResolvedPath(raw, home, resolve_candidates(full))
+        return ResolvedPath(raw, home, resolve_candidates(absolute_path(raw, env, home=home)))
     except UnknownPath as err:
         return ResolvedPath(raw, home, error=err)
 

@@ -149,19 +149,34 @@ def _real(path: str, existing: Callable[[str], str], hops: int) -> str:
     return _below(path, base, "/".join(parts[:k]) or "/", parts[k:], existing, hops)
 
 
+#: first directory name -> depth of the deepest existing ancestor the last search below it found, when
+#: that was above the parent. Only the order of probes: every answer is still proven by this search.
+_HINTS: dict[str, int] = {}
+_MAX_HINTS = 256
+
+
 def _deepest(parts: list[str], existing: Callable[[str], str], path: str) -> tuple[int, str]:
     """The longest prefix of ``parts`` that exists (all of it does not) and its resolved form.
     A prefix exists only if every shorter one does (the kernel walks names in order), so:
-    the parent first (a new file in a directory: the common case), then a binary search."""
-    lo, hi, base = 1, len(parts), "/"  # parts[:1] is the root
-    k = hi - 1
-    while k > lo:
+    the parent first (a new file in a directory: the common case), then a binary search.
+    A tree that does not exist yet (``mkdir -p`` to come) is probed where the last one ended."""
+    lo, hi, base = 1, len(parts), "/"  # parts[:lo] exists (the root), parts[:hi] does not
+    hint = _HINTS.get(parts[1]) if hi > 2 else None
+    k = hint if hint is not None and lo < hint < hi else hi - 1
+    while lo < k < hi:
         found = _try(existing, "/".join(parts[:k]), path)
         if found is None:
             hi = k
         else:
             lo, base = k, found
-        k = (lo + hi) // 2
+        k = lo + 1 if found is not None and k == hint else (lo + hi) // 2
+    if hi > 2:
+        if lo < len(parts) - 1:
+            if len(_HINTS) >= _MAX_HINTS:
+                _HINTS.clear()
+            _HINTS[parts[1]] = lo
+        else:
+            _HINTS.pop(parts[1], None)
     return lo, base
 
 
@@ -169,14 +184,23 @@ def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[
     """``rest`` (names not found) appended to ``base`` (``here`` resolved)."""
     if not rest:
         return base
-    target = _dangling(posixpath.join(here, rest[0]), path) if rest[0] not in ("", ".", "..") else None
+    first = rest[0]
+    target = _dangling(f"{here}/{first}" if here != "/" else "/" + first, path) if first not in ("", ".", "..") else None
     if target is not None:
         if hops >= _MAX_HOPS:
             return os.path.realpath(path)  # too many links: the kernel refuses the path (ELOOP)
         return _real(posixpath.join(base, target, *rest[1:]), existing, hops + 1)
-    joined = posixpath.normpath(base + "/" + "/".join(rest))
-    joined = "/" + joined.lstrip("/")
-    return _real(joined, existing, hops + 1) if ".." in rest else joined
+    if ".." in rest:
+        return _real("/" + posixpath.normpath(base + "/" + "/".join(rest)).lstrip("/"), existing, hops + 1)
+    return _append(base, rest)
+
+
+def _append(base: str, rest: list[str]) -> str:
+    """``base`` (resolved, absolute) joined with names that do not exist, ``.`` and empty names dropped."""
+    names = [n for n in rest if n and n != "."]
+    if not names:
+        return base
+    return ("" if base == "/" else base.rstrip("/")) + "/" + "/".join(names)
 
 
 def link_target(link: str) -> str | None:

@@ -118,7 +118,7 @@ def judge_glob_word(matcher: PathMatcher, word: str, env: EvalEnv, home: str | N
     if isinstance(split, str):
         return _unknown(word, split)
     try:
-        directory = absolute_path(split.head, env if env.home == home else EvalEnv(env.cwd, home, env.workspace))
+        directory = absolute_path(split.head, env, home=home)
         bases = tuple(dict.fromkeys((collapse(directory), real_path(directory))))
     except UnknownPath as err:
         return _unknown(word, err.detail)
