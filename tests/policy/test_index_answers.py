@@ -99,6 +99,29 @@ def test_remembered_decisions_never_cross_effects_that_show_the_event(tmp_path: 
         assert d.approval is not None and d.approval.prompt == f"push {cmd}?"
 
 
+def test_remembered_ask_decisions_show_each_event_even_when_asks_become_denies(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(textwrap.dedent("""\
+        version: 1
+        policy: t
+        settings: {on_ask: deny}
+        rules:
+          - id: ask-push
+            tool: bash
+            when: {command: {prefix: [git, push]}}
+            ask: {prompt: "push {tool_input.command}?"}
+          - id: ask-any
+            tool: bash
+            when: {tool_input.command: {contains: origin}}
+            ask: {prompt: "origin in {tool_input.command}"}
+        """))
+    plan = compile_files([path])
+    for _ in range(2):
+        for cmd in ("git push origin a", "git push origin b", "git push"):
+            d = plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": {"command": cmd}})
+            assert d.effect == "deny" and d.reason is not None and f"push {cmd}?" in d.reason, d
+
+
 def test_single_value_resolvers_agree_with_values() -> None:
     for text, data in [("tool_input.command", {"input": {"command": "ls"}}), ("tool_name", {"name": "bash"}),
                        ("tool_input.x", {"tool_input": "not a mapping"}), ("tool_input.x", {"input": {"y": 1}}),

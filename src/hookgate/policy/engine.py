@@ -17,7 +17,7 @@ from hookgate.policy.compiler import CompiledRule, CompileState, EventTable
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.index import Hits, Route
 from hookgate.policy.decision import CONTINUE, Decision, TraceEntry
-from hookgate.policy.effects import ModifySpec
+from hookgate.policy.effects import AskSpec, ModifySpec
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_norm import PATH_SCOPE
 
@@ -129,18 +129,25 @@ class Plan:
 
     def _combined(self, matched: list[tuple[CompiledRule, MatchResult]], data: Mapping[str, Any],
                   floods: list[Flood]) -> Decision:
-        """:func:`combine`, remembered by what matched (rules, their answers unless YES, floods) when the
-        decision does not depend on the event itself (no ask prompt shows it, no modify rewrites it)."""
+        """:func:`combine`, remembered by what matched (rules, their answers unless YES, floods) and
+        the prompts the matched ask rules render from this event; a modify rule rewrites the event, so
+        its decision is never reused."""
         parts: list[Any] = []
+        prompts: list[str] = []
         for rule, r in matched:
-            if isinstance(rule.action, ModifySpec):
+            action = rule.action
+            if isinstance(action, ModifySpec):
                 return combine(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
+            if isinstance(action, AskSpec):
+                prompts.append(action.prompt.render(data))
             parts.append(rule.key if r.outcome is Outcome.YES else (rule.key, r))
-        key = (tuple(parts), *floods) if floods else tuple(parts)
+        if prompts and floods:  # a flood's own ask rules may show the event too: not remembered
+            return combine(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
+        key = (tuple(parts), *floods) if floods else (tuple(parts), *prompts)
         decision = self._memo.get(key)
         if decision is None:
             decision, reusable = combine_reusable(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
-            if reusable:
+            if reusable or prompts:  # with no rewrite, the prompts are all an ask decision shows of the event
                 if len(self._memo) >= MAX_MEMO:
                     self._memo.clear()
                 self._memo[key] = decision

@@ -98,15 +98,20 @@ class Hits:
 
 class Route:
     """The buckets one tool name meets, their unconditional rules, and (filled in by the engine) the
-    decision those alone produce when it does not depend on the event's data."""
+    decision those alone produce when it does not depend on the event's data.
 
-    __slots__ = ("buckets", "by_key", "static", "static_decision")
+    The buckets' always-lists and field groups are flattened here once, so an
+    event walks one tuple of groups however many buckets the tool meets."""
+
+    __slots__ = ("always", "buckets", "by_key", "groups", "static", "static_decision")
 
     def __init__(self, buckets: tuple[Bucket, ...]) -> None:
         self.buckets = buckets
         merged = {r.key: r for b in buckets for r in b.static}
         self.static: tuple[CompiledRule, ...] = tuple(merged[k] for k in sorted(merged))
         self.static_decision: Any = None
+        self.always: tuple[int, ...] = tuple(k for b in buckets for k in b.always)
+        self.groups = tuple(g for b in buckets for g in b.groups)
         if len(buckets) == 1:
             self.by_key = buckets[0].by_key
         else:
@@ -114,14 +119,14 @@ class Route:
 
     def collect(self, data: Mapping[str, Any], env: EvalEnv) -> Hits | None:
         """The conditional rules of every bucket that may match ``data`` (None: not one)."""
-        found: Found = {}
+        found: Found = dict.fromkeys(self.always) if self.always else {}
         floods: list[Flood] = []
-        buckets = self.buckets
-        if len(buckets) == 1:
-            buckets[0].collect(data, env, found, floods)
-        else:
-            for bucket in buckets:
-                bucket.collect(data, env, found, floods)
+        for group in self.groups:
+            try:
+                group.collect(data, env, found, floods)
+            except Exception:  # an index that fails must not hide a rule: evaluate each, which names the culprit
+                for key in group.keys:
+                    found[key] = None
         if found or floods:
             return Hits(found, floods)
         return None
