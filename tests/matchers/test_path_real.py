@@ -250,3 +250,35 @@ def test_resolvers_agree_with_realpath(entries: list[tuple[list[str], str, list[
                 assert portable == os.path.realpath(path), path
     finally:
         shutil.rmtree(top)
+
+
+def test_a_tree_still_to_be_created_is_resolved_as_it_is_now(tmp_path: Path) -> None:
+    """Paths below a missing directory take a shortcut where the last search ended; whatever
+    changes in between (the tree is created, a name becomes a link, a link dangles), each answer
+    must be the one a search without that hint gives."""
+    r = Path(os.path.realpath(tmp_path))
+    target = r / "elsewhere"
+    target.mkdir()
+    path = str(r / "proj" / "src" / "pkg" / "mod.py")
+
+    def check() -> None:
+        hinted = resolve_candidates(path)
+        path_real._HINTS.clear()
+        assert hinted == resolve_candidates(path)
+        assert os.path.realpath(path) in hinted
+
+    for step in range(7):
+        if step == 2:
+            (r / "proj").mkdir()
+        elif step == 3:
+            (r / "proj" / "src").symlink_to(target)  # the first missing name became a link
+        elif step == 4:
+            (r / "proj" / "src").unlink()
+            (r / "proj" / "src").symlink_to(r / "missing")  # a dangling one
+        elif step == 5:
+            (r / "proj" / "src").unlink()
+            (r / "proj" / "src" / "pkg").mkdir(parents=True)
+        elif step == 6:
+            shutil.rmtree(r / "proj")
+        check()
+        check()  # the second time with the hint the first one left

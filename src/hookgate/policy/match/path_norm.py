@@ -20,7 +20,13 @@ from typing import NamedTuple
 
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.path_errors import UnknownPath
-from hookgate.policy.match.path_real import existing_path, link_in_parent, link_target, real_path
+from hookgate.policy.match.path_real import (
+    existing_path,
+    link_in_parent,
+    link_target,
+    real_path,
+    real_path_in_missing_tree,
+)
 
 __all__ = [
     "PATH_SCOPE",
@@ -117,6 +123,9 @@ def resolve_candidates(path: str) -> tuple[str, ...]:
     head, base = path[:cut], path[cut:]
     if base in ("", ".", ".."):
         return _distinct(collapse(path), real_path(path))
+    missing = real_path_in_missing_tree(path)
+    if missing is not None:  # the parent does not exist (yet): the names a write would create
+        return _distinct(collapse(path), missing)
     found = link_in_parent(path)
     if found is None:  # no such name (yet): the parents resolved, the name appended
         if head != "/":

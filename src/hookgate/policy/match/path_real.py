@@ -39,7 +39,7 @@ from collections.abc import Callable
 
 from hookgate.policy.match.path_errors import UnknownPath
 
-__all__ = ["NATIVE", "existing_path", "link_in_parent", "link_target", "real_path"]
+__all__ = ["NATIVE", "existing_path", "link_in_parent", "link_target", "real_path", "real_path_in_missing_tree"]
 
 _MAX_HOPS = 40  # the kernel's own limit on links followed for one path (MAXSYMLINKS)
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
@@ -185,7 +185,8 @@ def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[
     if not rest:
         return base
     first = rest[0]
-    target = _dangling(f"{here}/{first}" if here != "/" else "/" + first, path) if first not in ("", ".", "..") else None
+    link = f"{here}/{first}" if here != "/" else "/" + first
+    target = _dangling(link, path) if first not in ("", ".", "..") else None
     if target is not None:
         if hops >= _MAX_HOPS:
             return os.path.realpath(path)  # too many links: the kernel refuses the path (ELOOP)
@@ -201,6 +202,29 @@ def _append(base: str, rest: list[str]) -> str:
     if not names:
         return base
     return ("" if base == "/" else base.rstrip("/")) + "/" + "/".join(names)
+
+
+def real_path_in_missing_tree(path: str) -> str | None:
+    """``real_path(path)`` in three probes when ``path``'s parent does not exist at the depth the
+    last search below the same top directory ended (files written into a tree still to be created);
+    None when there is no such hint or it no longer holds, so the caller takes the general path.
+
+    Sound as a fast path: the ancestor at that depth is resolved now, the next name is seen not to
+    exist and not to be a link now, so nothing below it exists (and ``link_in_parent`` is None)."""
+    parts = path.split("/")
+    depth = _HINTS.get(parts[1]) if len(parts) > 3 else None
+    if depth is None or not 1 < depth < len(parts) - 1 or parts[0] or "" in parts[1:] or "." in parts \
+            or ".." in parts:
+        return None
+    existing = _existing(None)
+    try:
+        base = _try(existing, "/".join(parts[:depth]), path)
+        first = "/".join(parts[: depth + 1])
+        if base is None or _try(existing, first, path) is not None or _dangling(first, path) is not None:
+            return None
+    except (_Loop, ValueError):
+        return None
+    return _append(base, parts[depth:])
 
 
 def link_target(link: str) -> str | None:
