@@ -122,6 +122,28 @@ def test_remembered_ask_decisions_show_each_event_even_when_asks_become_denies(t
             assert d.effect == "deny" and d.reason is not None and f"push {cmd}?" in d.reason, d
 
 
+def test_remembered_decisions_tell_tools_apart_by_their_unconditional_rules(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+    - id: secret-anywhere
+      when: {tool_input.*: {contains: hunter2}}
+      inject: {text: careful}
+    - id: ask-bash
+      tool: bash
+      ask: {prompt: "run {tool_input.command}?"}
+    - id: deny-curl-tool
+      tool: curl
+      deny: no curl tool
+    """)
+    for _ in range(2):
+        for cmd in ("echo hunter2", "cat hunter2"):
+            d = same_as_traced(plan, {"tool_name": "bash", "tool_input": {"command": cmd}})
+            assert d == ("ask_user", ("ask-bash", "secret-anywhere"))
+            ask = plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": {"command": cmd}}).approval
+            assert ask is not None and ask.prompt == f"run {cmd}?"
+            assert same_as_traced(plan, {"tool_name": "curl", "tool_input": {"command": cmd}})[0] == "deny"
+            assert same_as_traced(plan, {"tool_name": "ls", "tool_input": {"command": cmd}})[0] == "inject_context"
+
+
 def test_single_value_resolvers_agree_with_values() -> None:
     for text, data in [("tool_input.command", {"input": {"command": "ls"}}), ("tool_name", {"name": "bash"}),
                        ("tool_input.x", {"tool_input": "not a mapping"}), ("tool_input.x", {"input": {"y": 1}}),

@@ -122,31 +122,32 @@ class Plan:
                 matched.append((rule, r))
         if not matched and not hits.floods:
             return self._static_decision(route, data) if route.static else CONTINUE
-        if route.static:
-            matched.extend((rule, _YES) for rule in route.static)
-            matched.sort(key=lambda p: p[0].key)
-        return self._combined(matched, data, hits.floods)
+        return self._combined(matched, data, hits.floods, route)
 
     def _combined(self, matched: list[tuple[CompiledRule, MatchResult]], data: Mapping[str, Any],
-                  floods: list[Flood]) -> Decision:
-        """:func:`combine`, remembered by what matched (rules, their answers unless YES, floods) and
-        the prompts the matched ask rules render from this event; a modify rule rewrites the event, so
-        its decision is never reused."""
+                  floods: list[Flood], route: Route) -> Decision:
+        """:func:`combine` of the matched rules and the route's unconditional ones, remembered by what
+        matched (rules, their answers unless YES, floods, the route's unconditional set) and the prompts
+        the ask rules render from this event; a modify rule rewrites the event, so its decision is never
+        reused. The unconditional rules (often most of a tool's rules) join the list only on a miss."""
         parts: list[Any] = []
         prompts: list[str] = []
+        rewrites = route.static_modify
         for rule, r in matched:
             action = rule.action
             if isinstance(action, ModifySpec):
-                return combine(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
-            if isinstance(action, AskSpec):
+                rewrites = True
+            elif isinstance(action, AskSpec):
                 prompts.append(action.prompt.render(data))
             parts.append(rule.key if r.outcome is Outcome.YES else (rule.key, r))
-        if prompts and floods:  # a flood's own ask rules may show the event too: not remembered
-            return combine(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
-        key = (tuple(parts), *floods) if floods else (tuple(parts), *prompts)
+        if rewrites or (floods and (prompts or route.static_asks)):  # shows or rewrites the event: not reused
+            return combine(_with_static(matched, route), data, on_ask_deny=self._on_ask_deny, floods=floods)
+        prompts.extend(rule.action.prompt.render(data) for rule in route.static_asks)  # type: ignore[union-attr]
+        key = (tuple(parts), route.token if route.static else None, tuple(prompts), tuple(floods))
         decision = self._memo.get(key)
         if decision is None:
-            decision, reusable = combine_reusable(matched, data, on_ask_deny=self._on_ask_deny, floods=floods)
+            decision, reusable = combine_reusable(_with_static(matched, route), data, on_ask_deny=self._on_ask_deny,
+                                                  floods=floods)
             if reusable or prompts:  # with no rewrite, the prompts are all an ask decision shows of the event
                 if len(self._memo) >= MAX_MEMO:
                     self._memo.clear()
@@ -179,6 +180,14 @@ class Plan:
                 matched.append((rule, r))
         decision = combine(matched, data, on_ask_deny=self._on_ask_deny) if matched else CONTINUE
         return _with_trace(decision, entries)
+
+
+def _with_static(matched: list[tuple[CompiledRule, MatchResult]], route: Route
+                 ) -> list[tuple[CompiledRule, MatchResult]]:
+    """The matched rules and the route's unconditional ones, in evaluation order."""
+    if not route.static:
+        return matched
+    return sorted([*matched, *((rule, _YES) for rule in route.static)], key=lambda p: p[0].key)
 
 
 def _entry(rule: CompiledRule, r: MatchResult) -> TraceEntry:

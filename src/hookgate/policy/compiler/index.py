@@ -11,18 +11,21 @@ know it, each one's answer); the engine evaluates only those.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
 from hookgate.policy.compiler.bucket import EMPTY_BUCKET, Bucket, Found
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.effects import AskSpec, ModifySpec
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.text import TextIndex
 
 __all__ = ["EMPTY_BUCKET", "Bucket", "EventTable", "Hits", "Route", "build_event_tables"]
 
-MAX_MEMO = 4096  # distinct tool names remembered per event (tool names come from events: bound them)
+MAX_MEMO = 4096
+_TOKENS = itertools.count()  # distinct tool names remembered per event (tool names come from events: bound them)
 
 
 class EventTable:
@@ -103,13 +106,18 @@ class Route:
     The buckets' always-lists and field groups are flattened here once, so an
     event walks one tuple of groups however many buckets the tool meets."""
 
-    __slots__ = ("always", "buckets", "by_key", "groups", "static", "static_decision")
+    __slots__ = ("always", "buckets", "by_key", "groups", "static", "static_asks", "static_decision",
+                 "static_modify", "token")
 
     def __init__(self, buckets: tuple[Bucket, ...]) -> None:
         self.buckets = buckets
         merged = {r.key: r for b in buckets for r in b.static}
         self.static: tuple[CompiledRule, ...] = tuple(merged[k] for k in sorted(merged))
         self.static_decision: Any = None
+        #: names this route's unconditional set in remembered decisions (unique for the process's life)
+        self.token = next(_TOKENS)
+        self.static_asks = tuple(r for r in self.static if isinstance(r.action, AskSpec))
+        self.static_modify = any(isinstance(r.action, ModifySpec) for r in self.static)
         self.always: tuple[int, ...] = tuple(k for b in buckets for k in b.always)
         self.groups = tuple(g for b in buckets for g in b.groups)
         if len(buckets) == 1:
