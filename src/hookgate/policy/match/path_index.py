@@ -18,7 +18,7 @@ or UNKNOWN; a path that cannot be normalised returns every rule.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from hookgate.policy.match.base import EvalEnv, MatchResult
 from hookgate.policy.match.path import PathMatcher, path_strings
@@ -63,7 +63,9 @@ _EMPTY: dict[str, tuple[int, ...]] = {}
 _Keys = tuple[int, ...]
 #: absolute directory prefix -> keys, and the depths those prefixes have (only those are looked up)
 _Prefixes = tuple[dict[str, _Keys], tuple[int, ...]]
-MAX_BASES = 64  # distinct (homes, workspaces) a table remembers its absolute prefixes for
+MAX_BASES = 64  # distinct (home, workspace) pairs an index remembers its absolute prefixes for
+#: a table, how its names are folded (None: as they are), its absolute prefixes and their depths
+_View = tuple["_Table", Callable[[str], str] | None, dict[str, _Keys], tuple[int, ...]]
 
 
 class _Table:
@@ -78,7 +80,7 @@ class _Table:
     def __init__(self) -> None:
         self.maps: dict[str, dict[str, _Keys]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {"suffix": (), "stem": ()}
-        self._prefixes: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], _Prefixes] = {}
+        self._basenames = False  # any rule filed by its last name (literal, tail or head)
 
     def add(self, entry: _Entry, key: int) -> None:
         kind, literal = entry
@@ -86,12 +88,10 @@ class _Table:
         table[literal] = (*table.get(literal, ()), key)
         if kind in self.lengths and len(literal) not in self.lengths[kind]:
             self.lengths[kind] = tuple(sorted((*self.lengths[kind], len(literal))))
-        self._prefixes.clear()
+        self._basenames = self._basenames or kind in ("base", "suffix", "stem")
 
-    def lookup(self, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None,
-               out: set[int]) -> None:
-        """Add to ``out`` every key filed under a fact ``name`` has."""
-        prefixes, depths = self._absolute(homes, workspaces)
+    def lookup(self, name: str, prefixes: dict[str, _Keys], depths: tuple[int, ...], out: set[int]) -> None:
+        """Add to ``out`` every key filed under a fact ``name`` has (``prefixes``/``depths``: :meth:`absolute`)."""
         if depths:
             parts = name.split("/")
             top = len(parts) - 1 if name != "/" else 0
@@ -101,8 +101,7 @@ class _Table:
                 keys = prefixes.get("/".join(parts[: depth + 1]) if depth else "/")
                 if keys:
                     out.update(keys)
-        maps = self.maps
-        if "base" in maps or self.lengths["suffix"] or self.lengths["stem"]:
+        if self._basenames:
             self._by_basename(name[name.rfind("/") + 1 :], out)
 
     def _by_basename(self, base: str, out: set[int]) -> None:
@@ -117,15 +116,9 @@ class _Table:
             if keys := stems.get(base[:n]):
                 out.update(keys)
 
-    def _absolute(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
+    def absolute(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
         """The prefix tables made absolute for these bases (``None``: unknown, every rule of that anchor)."""
-        found = self._prefixes.get((homes, workspaces))
-        if found is None:
-            found = self._build(homes, workspaces)
-            if len(self._prefixes) >= MAX_BASES:
-                self._prefixes.clear()
-            self._prefixes[(homes, workspaces)] = found
-        return found
+        return self._build(homes, workspaces)
 
     def _build(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
         merged: dict[str, _Keys] = dict(self.maps.get("root", _EMPTY))
@@ -152,12 +145,14 @@ class PathIndex:
         self._always: list[int] = []
         self._all: list[int] = []
         self._homes: dict[str, None] = {}
+        self._view_memo: dict[tuple[str | None, str | None], list[_View]] = {}
         self._matchers: dict[int, PathMatcher] = {}
 
     def freeze(self) -> None:
         """Called by the plan builder once every rule is added (nothing left to do: kept for the contract)."""
 
     def add(self, matcher: PathMatcher, key: int) -> None:
+        self._view_memo.clear()
         self._all.append(key)
         self._matchers[key] = matcher
         if matcher.home:
@@ -187,8 +182,12 @@ class PathIndex:
     def evaluate(self, value: object, env: EvalEnv) -> dict[int, MatchResult]:
         """``candidates`` and their answers, resolving each path once for all of them (the
         symlink lookups are most of a path match's cost). Keys not returned answered NO."""
-        resolved = self._resolve(value, env)
-        return {key: self._matchers[key].match_resolved(resolved, env) for key in self._keys(resolved, env)}
+        resolved = [resolve_path(value, env, self._home(env))] if type(value) is str else self._resolve(value, env)
+        keys = self._keys(resolved, env)
+        if not keys:
+            return {}
+        matchers = self._matchers
+        return {key: matchers[key].match_resolved(resolved, env) for key in keys}
 
     def _resolve(self, value: object, env: EvalEnv) -> list[ResolvedPath]:
         home = self._home(env)
@@ -198,35 +197,42 @@ class PathIndex:
         if env.home is None and len(self._homes) > 1:  # each rule would expand `~` its own way
             return list(self._all)
         found: set[int] = set(self._always)
+        views = self._views(env)
         for path in resolved:
             if path.error is not None:
                 return list(self._all)
-            self._lookup(path.names, env, found)
+            for table, fold, prefixes, depths in views:
+                for name in path.names:
+                    table.lookup(fold(name) if fold is not None else name, prefixes, depths, found)
         return sorted(found) if len(found) > 1 else list(found)
 
     def _home(self, env: EvalEnv) -> str | None:
         return env.home or next(iter(self._homes), None)
 
-    def _lookup(self, names: tuple[str, ...], env: EvalEnv, out: set[int]) -> None:
-        homes, workspaces = self._bases(env)
-        for ci, table in self._tables.items():
-            if not table.maps:
-                continue
-            if ci:
-                h = tuple(fold_case(b) for b in homes) if homes is not None else None
-                w = tuple(fold_case(b) for b in workspaces) if workspaces is not None else None
-                for name in names:
-                    table.lookup(fold_case(name), h, w, out)
-            else:
-                for name in names:
-                    table.lookup(name, homes, workspaces, out)
-
-    def _bases(self, env: EvalEnv) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-        """The home and workspace directories to look prefixes up under (None: unknown)."""
-        home = self._home(env)
-        workspace = env.workspace or env.cwd
-        homes = _bases((env.home,) if env.home else tuple(self._homes), home)
-        return homes, _bases((workspace,) if workspace else (), home)
+    def _views(self, env: EvalEnv) -> list[_View]:
+        """Per case mode in use: its table, how names are folded, and its prefixes made absolute for
+        this event's home and workspace (kept per distinct pair: events of a session share one)."""
+        key = (env.home, env.workspace or env.cwd)
+        views = self._view_memo.get(key)
+        if views is None:
+            home = self._home(env)
+            workspace = key[1]
+            homes = _bases((env.home,) if env.home else tuple(self._homes), home)
+            workspaces = _bases((workspace,) if workspace else (), home)
+            views = []
+            for ci, table in self._tables.items():
+                if not table.maps:
+                    continue
+                if ci:
+                    h = tuple(fold_case(b) for b in homes) if homes is not None else None
+                    w = tuple(fold_case(b) for b in workspaces) if workspaces is not None else None
+                    views.append((table, fold_case, *table.absolute(h, w)))
+                else:
+                    views.append((table, None, *table.absolute(homes, workspaces)))
+            if len(self._view_memo) >= MAX_BASES:
+                self._view_memo.clear()
+            self._view_memo[key] = views
+        return views
 
 
 @functools.lru_cache(maxsize=256)
