@@ -263,7 +263,7 @@ def test_a_tree_still_to_be_created_is_resolved_as_it_is_now(tmp_path: Path) -> 
 
     def check() -> None:
         hinted = resolve_candidates(path)
-        path_real._HINTS.clear()
+        path_real._MISSING_BELOW.clear()
         assert hinted == resolve_candidates(path)
         assert os.path.realpath(path) in hinted
 

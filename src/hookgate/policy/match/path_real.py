@@ -149,34 +149,19 @@ def _real(path: str, existing: Callable[[str], str], hops: int) -> str:
     return _below(path, base, "/".join(parts[:k]) or "/", parts[k:], existing, hops)
 
 
-#: first directory name -> depth of the deepest existing ancestor the last search below it found, when
-#: that was above the parent. Only the order of probes: every answer is still proven by this search.
-_HINTS: dict[str, int] = {}
-_MAX_HINTS = 256
-
-
 def _deepest(parts: list[str], existing: Callable[[str], str], path: str) -> tuple[int, str]:
     """The longest prefix of ``parts`` that exists (all of it does not) and its resolved form.
     A prefix exists only if every shorter one does (the kernel walks names in order), so:
-    the parent first (a new file in a directory: the common case), then a binary search.
-    A tree that does not exist yet (``mkdir -p`` to come) is probed where the last one ended."""
-    lo, hi, base = 1, len(parts), "/"  # parts[:lo] exists (the root), parts[:hi] does not
-    hint = _HINTS.get(parts[1]) if hi > 2 else None
-    k = hint if hint is not None and lo < hint < hi else hi - 1
-    while lo < k < hi:
+    the parent first (a new file in a directory: the common case), then a binary search."""
+    lo, hi, base = 1, len(parts), "/"  # parts[:1] is the root
+    k = hi - 1
+    while k > lo:
         found = _try(existing, "/".join(parts[:k]), path)
         if found is None:
             hi = k
         else:
             lo, base = k, found
-        k = lo + 1 if found is not None and k == hint else (lo + hi) // 2
-    if hi > 2:
-        if lo < len(parts) - 1:
-            if len(_HINTS) >= _MAX_HINTS:
-                _HINTS.clear()
-            _HINTS[parts[1]] = lo
-        else:
-            _HINTS.pop(parts[1], None)
+        k = (lo + hi) // 2
     return lo, base
 
 
@@ -193,6 +178,8 @@ def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[
         return _real(posixpath.join(base, target, *rest[1:]), existing, hops + 1)
     if ".." in rest:
         return _real("/" + posixpath.normpath(base + "/" + "/".join(rest)).lstrip("/"), existing, hops + 1)
+    if first and first != "." and here != "/":
+        _remember_missing(link)
     return _append(base, rest)
 
 
@@ -204,27 +191,43 @@ def _append(base: str, rest: list[str]) -> str:
     return ("" if base == "/" else base.rstrip("/")) + "/" + "/".join(names)
 
 
-def real_path_in_missing_tree(path: str) -> str | None:
-    """``real_path(path)`` in three probes when ``path``'s parent does not exist at the depth the
-    last search below the same top directory ended (files written into a tree still to be created);
-    None when there is no such hint or it no longer holds, so the caller takes the general path.
+#: top directory name -> the last name found missing below it (``/home/agent``), not a link. A hint
+#: for where to look first, never an answer: :func:`real_path_in_missing_tree` proves it again.
+_MISSING_BELOW: dict[str, str] = {}
+_MAX_HINTS = 256
 
-    Sound as a fast path: the ancestor at that depth is resolved now, the next name is seen not to
+
+def _remember_missing(name: str) -> None:
+    top = name[1 : name.find("/", 1)] if name.count("/") > 1 else None
+    if top:
+        if len(_MISSING_BELOW) >= _MAX_HINTS:
+            _MISSING_BELOW.clear()
+        _MISSING_BELOW[top] = name
+
+
+def real_path_in_missing_tree(path: str) -> str | None:
+    """``real_path(path)`` in three probes when ``path`` lies below the directory last found missing
+    under the same top directory (files written into a tree still to be created); None when there
+    is no such hint or it no longer holds, so the caller takes the general path.
+
+    Sound as a fast path: that directory's parent is resolved now and the directory is seen not to
     exist and not to be a link now, so nothing below it exists (and ``link_in_parent`` is None)."""
-    parts = path.split("/")
-    depth = _HINTS.get(parts[1]) if len(parts) > 3 else None
-    if depth is None or not 1 < depth < len(parts) - 1 or parts[0] or "" in parts[1:] or "." in parts \
-            or ".." in parts:
+    cut = path.find("/", 1)
+    missing = _MISSING_BELOW.get(path[1:cut]) if cut > 0 else None
+    if missing is None or path[len(missing) : len(missing) + 1] != "/" or not path.startswith(missing):
         return None
+    rest = path[len(missing) + 1 :].split("/")
+    if "" in rest or "." in rest or ".." in rest:
+        return None
+    parent, _, name = missing.rpartition("/")
     existing = _existing(None)
     try:
-        base = _try(existing, "/".join(parts[:depth]), path)
-        first = "/".join(parts[: depth + 1])
-        if base is None or _try(existing, first, path) is not None or _dangling(first, path) is not None:
+        base = _try(existing, parent, path)
+        if base is None or _try(existing, missing, path) is not None or _dangling(missing, path) is not None:
             return None
     except (_Loop, ValueError):
         return None
-    return _append(base, parts[depth:])
+    return _append(base, [name, *rest])
 
 
 def link_target(link: str) -> str | None:
