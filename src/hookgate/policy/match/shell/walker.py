@@ -10,6 +10,7 @@ returns the *feed* of the statement's stdout so pipelines can tell
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from hookgate.policy.match.shell.analyze import RawCommand, analyze
@@ -43,6 +44,29 @@ _REDIRECT_IDS = kind_ids(*REDIRECTS)
 _COMPOUND = kind_ids("subshell", "compound_statement")
 _COMMENT = kind_ids("comment")
 _needs_work = UNSAFE.search  # a word with quoting, escapes, globs or braces takes the slow path
+#: words of characters no shell gives a meaning, one space apart: one simple command, no parse needed
+_PLAIN_LINE = re.compile(r"[A-Za-z0-9_./,:@%+-]+(?: [A-Za-z0-9_./,:@%+-]+)*").fullmatch
+_NAME_IDS = kind_ids("word", "number")
+_PROGRAM = kind_ids("program")
+_KNOWN_NAMES: dict[str, bool] = {}
+
+
+def is_command_name(word: str) -> bool:
+    """Whether tree-sitter-bash reads ``word`` first on a line as a plain command's name (not a
+    keyword such as ``if``, nor ``export``/``local``, which it parses as declarations). Asked of
+    the grammar itself, once per distinct word."""
+    known = _KNOWN_NAMES.get(word)
+    if known is None:
+        root = parse_tree(f"{word} x".encode())
+        inner = root.named_children
+        known = (root.kind_id in _PROGRAM and not root.has_error and len(inner) == 1 and inner[0].kind_id in _COMMAND
+                 and (name := inner[0].child(0)) is not None and name.kind_id in _COMMAND_NAME
+                 and (leaf := name.child(0)) is not None and leaf.kind_id in _NAME_IDS
+                 and leaf.end_byte - leaf.start_byte == len(word))
+        if len(_KNOWN_NAMES) >= 4096:
+            _KNOWN_NAMES.clear()
+        _KNOWN_NAMES[word] = known
+    return known
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
@@ -63,10 +87,23 @@ class Walker:
         if len(self.src) > MAX_BYTES:
             self.ctx.unknown(f"command of {len(self.src)} bytes is too long to analyse", self.via)
             return Feed("opaque", desc="an oversized script")
+        text = self.words.str
+        if _PLAIN_LINE(text) is not None and is_command_name(text.partition(" ")[0]):
+            return self._plain_line(text, stdin)
         root = parse_tree(self.src)
         if root.has_error:
             self._report_error(root)
         return self.stmt(root, stdin, ())
+
+    def _plain_line(self, text: str, stdin: Feed | None) -> Feed:
+        """One simple command of bare words (``git status``, ``npm run test:unit``): the command the
+        tree walk would build, without the tree. Kept identical by ``tests/matchers/test_shell_plain_line.py``."""
+        words: list[Word] = []
+        pos = 0
+        for word in text.split(" "):
+            words.append(_new(Word, (word, True, word, word, pos, None, False)))
+            pos += len(word) + 1
+        return analyze(self.ctx, _new(RawCommand, (words, [], (), stdin, self.via, (), text, self.src, None)))
 
     def _report_error(self, root: Node) -> None:
         stack = [root]
