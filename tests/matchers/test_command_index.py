@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hookgate.policy.match.base import CompileContext, EvalEnv, Outcome
 from hookgate.policy.match.command import CommandIndex, CommandMatcher, CommandSpec, compile_command
@@ -94,3 +96,27 @@ def test_many_prefix_rules_stay_cheap_to_query() -> None:
 
 def test_non_strings_have_no_candidates(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
     assert list(built[1].candidates(None, ENV)) == []
+
+
+DEEP_RULES: list[Any] = [
+    {"prefix": ["git", "push", "--force"]}, {"prefix": ["git", "push", "origin"]}, {"prefix": ["git", "push", "main"]},
+    {"prefix": ["kubectl", "delete", "pods"]}, {"prefix": ["kubectl", "get", "secrets"]},
+    {"prefix": ["docker", "rm", "-f"]}, {"prefix": ["docker", "container", "rm"]}, {"prefix": ["npm", "run", "test"]},
+    {"prefix": ["terraform", "apply", "-auto-approve"]}, {"prefix": ["git", "-C", "x", "push"]},
+]
+WORDS = ["push", "origin", "main", "--force", "-f", "--", "-", "-n", "prod", "delete", "get", "pods", "secrets",
+         "container", "rm", "run", "test", "apply", "-auto-approve", "-C", "x", "--namespace", "--namespace=prod",
+         "-v", "feature", "$X", "'a b'"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["git", "kubectl", "docker", "npm", "terraform", "sudo git"]),
+       st.lists(st.sampled_from(WORDS), max_size=6))
+def test_deep_prefix_candidates_cover_every_match(program: str, words: list[str]) -> None:
+    matchers = [compile_command(CommandSpec.model_validate(r), CTX) for r in DEEP_RULES]
+    index = CommandIndex()
+    for key, matcher in enumerate(matchers):
+        index.add(matcher, key)
+    command = " ".join([program, *words])
+    may = {k for k, m in enumerate(matchers) if m.match(command, ENV).outcome is not Outcome.NO}
+    assert may <= set(index.candidates(command, ENV)), command

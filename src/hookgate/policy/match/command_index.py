@@ -66,7 +66,10 @@ class CommandIndex:
         node = self._trie
         node.subtree.append(key)
         for word in prefix:
-            node = node.children.setdefault(word, _Node())
+            child = node.children.get(word)
+            if child is None:  # not setdefault: a node per word of 10,000 rules is a lot of garbage
+                child = node.children[word] = _Node()
+            node = child
             node.subtree.append(key)
         node.keys.append(key)
 
@@ -107,12 +110,16 @@ class CommandIndex:
 
 
 def _walk(root: _Node, cmd: SimpleCommand, found: set[int]) -> None:
-    """Every rule whose prefix words occur in order in ``cmd.argv`` (a superset of matches)."""
+    """Every rule whose prefix words occur in order in ``cmd.argv`` with only words ``prefix``
+    matching may skip between them (a superset of matches): options, the word after an option
+    (its value, when the program's table says so), and the program's skippable words."""
     found.update(root.keys)
     if not root.children:
         return
     argv = cmd.argv
-    aliases: Any = program_flags(cmd.program).aliases
+    pf = program_flags(cmd.program)
+    aliases: Any = pf.aliases
+    skip = pf.skip_words
     inexact = {i for i, _ in cmd.inexact} if cmd.inexact else ()
     todo = [(root, 1)]
     seen: set[tuple[int, int]] = set()
@@ -127,7 +134,10 @@ def _walk(root: _Node, cmd: SimpleCommand, found: set[int]) -> None:
                 break
             if j == len(argv):
                 break
-            child = node.children.get(aliases.get(argv[j], argv[j]))
+            word = argv[j]
+            child = node.children.get(aliases.get(word, word))
             if child is not None:
                 found.update(child.keys)
                 todo.append((child, j + 1))
+            if not (word.startswith("-") or word in skip or argv[j - 1].startswith("-")):
+                break  # `_prefix` stops at a word it can neither match nor skip
