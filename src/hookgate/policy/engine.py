@@ -19,7 +19,8 @@ from hookgate.policy.compiler.index import Hits, Route
 from hookgate.policy.decision import CONTINUE, Decision, TraceEntry
 from hookgate.policy.effects import AskSpec, ModifySpec
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
-from hookgate.policy.match.path_norm import PATH_SCOPE
+from hookgate.policy.match.path_norm import PATH_SCOPE as _SCOPE
+from hookgate.policy.match.path_norm import resolution_scope
 
 __all__ = ["Plan", "combine", "evaluate", "failed", "rule_outcome"]
 
@@ -88,24 +89,22 @@ class Plan:
         if tool is not None and not isinstance(tool, str):
             return failed(None, "the event's tool name is not a string")
         if trace:
-            scope = PATH_SCOPE.set({})
-            try:
+            with resolution_scope():
                 return self._traced(table, tool, data, env or self.env_for(data))
-            finally:
-                PATH_SCOPE.reset(scope)
         route = table.memo.get(tool) or table.route(tool)
         if not route.buckets:
             return CONTINUE
         if env is None:
             env = self.env_for(data) if "cwd" in data or "working_directory" in data else self._default_env
-        scope = PATH_SCOPE.set({})  # the index and every rule judge one state of the file system
+        scope = _SCOPE.memo
+        _SCOPE.memo = {}  # the index and every rule judge one state of the file system (resolution_scope, inlined)
         try:
             hits = route.collect(data, env)
             if hits is None:
                 return self._static_decision(route, data) if route.static else CONTINUE
             return self._decide(route, hits, data, env)
         finally:
-            PATH_SCOPE.reset(scope)
+            _SCOPE.memo = scope
 
     def _decide(self, route: Route, hits: Hits, data: Mapping[str, Any], env: EvalEnv) -> Decision:
         """Evaluate what the indexes could not answer alone, then combine."""

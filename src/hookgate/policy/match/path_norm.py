@@ -13,8 +13,8 @@ import contextlib
 import functools
 import posixpath
 import re
+import threading
 from collections.abc import Iterator
-from contextvars import ContextVar
 from types import EllipsisType
 from typing import NamedTuple
 
@@ -157,7 +157,18 @@ class ResolvedPath(NamedTuple):
 
 
 _Memo = dict[tuple[str, str | None, str | None], ResolvedPath]
-_SCOPE: ContextVar[_Memo | None] = ContextVar("hookgate_path_resolution", default=None)
+
+
+class _ScopeState(threading.local):
+    """The open resolution scope's memo, per thread (``None``: no scope, nothing cached)."""
+
+    memo: _Memo | None = None
+
+
+#: the per-thread state behind :func:`resolution_scope`; the engine opens a scope around each event
+#: (``prev = PATH_SCOPE.memo; PATH_SCOPE.memo = {}`` ... ``PATH_SCOPE.memo = prev``): an attribute of a
+#: thread-local, not a ContextVar, because setting a ContextVar costs a new context per event
+PATH_SCOPE = _ScopeState()
 
 
 @contextlib.contextmanager
@@ -167,21 +178,19 @@ def resolution_scope() -> Iterator[None]:
     Wrap one event's evaluation in it: the path index and every rule reading the
     path then share one lookup and judge one state of the file system. Never
     wider: files and links change between events, so outside a scope nothing is
-    cached. (Cheaper by hand: ``token = PATH_SCOPE.set({})`` ... ``PATH_SCOPE.reset(token)``.)"""
-    token = _SCOPE.set({})
+    cached. The scope belongs to the thread: use it around synchronous code (an
+    ``await`` inside would let another task's events share it)."""
+    prev = PATH_SCOPE.memo
+    PATH_SCOPE.memo = {}
     try:
         yield
     finally:
-        _SCOPE.reset(token)
-
-
-#: the context variable behind :func:`resolution_scope`
-PATH_SCOPE = _SCOPE
+        PATH_SCOPE.memo = prev
 
 
 def resolve_path(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
     """Expand, join, normalise and resolve ``raw`` (the only I/O: a few syscalls to resolve links)."""
-    memo = _SCOPE.get()
+    memo = PATH_SCOPE.memo
     if memo is not None:
         found = memo.get((raw, env.cwd, home))
         if found is None:

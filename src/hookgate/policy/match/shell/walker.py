@@ -44,8 +44,9 @@ _REDIRECT_IDS = kind_ids(*REDIRECTS)
 _COMPOUND = kind_ids("subshell", "compound_statement")
 _COMMENT = kind_ids("comment")
 _needs_work = UNSAFE.search  # a word with quoting, escapes, globs or braces takes the slow path
-#: words of characters no shell gives a meaning, one space apart: one simple command, no parse needed
-_PLAIN_LINE = re.compile(r"[A-Za-z0-9_./,:@%+-]+(?: [A-Za-z0-9_./,:@%+-]+)*").fullmatch
+#: words of characters no shell gives a meaning, one space apart, the first a name (not `-`, not a number):
+#: one simple command, no parse needed
+_PLAIN_LINE = re.compile(r"[A-Za-z_./][A-Za-z0-9_./,:@%+-]*(?: [A-Za-z0-9_./,:@%+-]+)*").fullmatch
 _NAME_IDS = kind_ids("word", "number")
 _PROGRAM = kind_ids("program")
 _KNOWN_NAMES: dict[str, bool] = {}
