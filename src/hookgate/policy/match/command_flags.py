@@ -126,22 +126,44 @@ def _subcommand(argv: tuple[str, ...], pf: ProgramFlags) -> tuple[int, FlagTable
 
 
 def _names_in(table: FlagTable, spellings: set[str], operands: list[str], *, abbrev: bool) -> set[str]:
+    """The canonical names ``table`` gives the options spelt in ``spellings`` (and operand forms)."""
+    if not table.names:
+        return set()
+    exact, by_operand, longs = _table_index(table)
     found: set[str] = set()
-    for name, forms in table.names.items():
-        for form in forms:
-            if form.startswith("operand:"):
-                head = form[8:]
-                hit = any(op.startswith(head) and len(op) > len(head) for op in operands)
-            else:
-                hit = form in spellings or (abbrev and _abbreviates(form, spellings))
-            if hit:
-                found.add(name)
-                break
+    for spelling in spellings:
+        names = exact.get(spelling)
+        if names:
+            found.update(names)
+    for head, name in by_operand:
+        if name not in found and any(op.startswith(head) and len(op) > len(head) for op in operands):
+            found.add(name)
+    if abbrev:  # GNU getopt_long and git accept any unambiguous prefix: `--rec` is `--recursive`
+        for short in spellings:
+            if short.startswith("--") and len(short) >= 4 and "=" not in short:
+                found.update(name for form, name in longs if form.startswith(short))
     return found
 
 
-def _abbreviates(form: str, spellings: set[str]) -> bool:
-    """GNU getopt_long and git accept any unambiguous prefix: ``--rec`` is ``--recursive``."""
-    if not form.startswith("--") or "=" in form:
-        return False
-    return any(s.startswith("--") and len(s) >= 4 and "=" not in s and form.startswith(s) for s in spellings)
+_TableIndex = tuple[dict[str, list[str]], list[tuple[str, str]], list[tuple[str, str]]]
+_TABLE_INDEX: dict[int, _TableIndex] = {}
+
+
+def _table_index(table: FlagTable) -> _TableIndex:
+    """Per table: names by exact spelling, operand forms, long forms (for abbreviations); built
+    once (tables with names are module constants, so ``id()`` is stable)."""
+    found = _TABLE_INDEX.get(id(table))
+    if found is None:
+        exact: dict[str, list[str]] = {}
+        by_operand: list[tuple[str, str]] = []
+        longs: list[tuple[str, str]] = []
+        for name, forms in table.names.items():
+            for form in forms:
+                if form.startswith("operand:"):
+                    by_operand.append((form[8:], name))
+                    continue
+                exact.setdefault(form, []).append(name)
+                if form.startswith("--") and "=" not in form:
+                    longs.append((form, name))
+        found = _TABLE_INDEX[id(table)] = (exact, by_operand, longs)
+    return found
