@@ -1,26 +1,31 @@
-"""Where every value and mapping key of a document is written, stored as a compact tree.
+"""Where every value and mapping key of a document is written, stored compactly.
 
-A policy set of 10,000 rules has some 300,000 nodes; keeping a path tuple
-and a ``Location`` object for each (and a copy per rule) cost more memory
-than everything else the engine holds. Positions are instead a tree that
-mirrors the document: a mapping or list is a :class:`_Node` holding its
-children in tuples, a scalar is just its packed ``line, column``.
-``Location`` objects are built only when a diagnostic asks for one, and
-``rebased`` returns a view that shares the tree.
+A policy set of 10,000 rules has some 150,000 YAML nodes; a path tuple and a
+``Location`` object for each (or even a small object per mapping) cost more
+memory than the compiled plan. A document's positions are therefore a
+:class:`FlatTree`: a few arrays indexed by node, in document order (8 bytes
+for each location, 4 for the key name and the subtree's end). ``Location``
+objects are built only when a diagnostic asks for one, and ``rebased``
+returns a view that shares the tree.
+
+Positions built by path (small maps, e.g. for inline sources) use
+:class:`_Node` trees instead; the two can be nested (``nested``).
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hookgate.diagnostics import Location
 
-__all__ = ["PathKey", "PositionMap", "pack"]
+__all__ = ["FlatTree", "PathKey", "PositionMap", "pack"]
 
 PathKey = tuple[str | int, ...]
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
+_INDEXED = 8  # a list with more items than this gets an item index on its first lookup past it
 
 
 def pack(line: int, column: int) -> int:
@@ -28,12 +33,94 @@ def pack(line: int, column: int) -> int:
     return (line << _SHIFT) | column
 
 
+class FlatTree:
+    """One document's positions: node ``i`` (in document order) starts at ``locs[i]``.
+
+    The key naming node ``i`` in its mapping is ``key_name(names[i])``, written
+    at ``key_locs[i]`` (``names[i]`` is 0 for list items and the root); node
+    ``i``'s subtree is nodes ``i .. ends[i] - 1``, so its first child is
+    ``i + 1`` and each next sibling starts at the previous one's end.
+    """
+
+    __slots__ = ("_items", "_key_names", "ends", "key_ids", "key_locs", "locs", "names")
+
+    def __init__(self) -> None:
+        self.locs = array("Q")
+        self.key_locs = array("Q")
+        self.ends = array("I")
+        self.names = array("I")
+        self.key_ids: dict[str, int] = {}
+        self._items: dict[int, array[int]] = {}
+        self._key_names: list[str] | None = None
+
+    def child(self, i: int, part: Any) -> int:
+        """Index of child ``part`` (a key, or an item index) of node ``i``, or -1."""
+        end = self.ends[i]
+        c = i + 1
+        if c >= end:
+            return -1
+        if self.names[c] == 0:  # a list
+            return self._item(i, part) if isinstance(part, int) and part >= 0 else -1
+        name = self.key_ids.get(part) if isinstance(part, str) else None
+        if name is None:
+            return -1
+        names, ends = self.names, self.ends
+        while c < end:
+            if names[c] == name:
+                return c
+            c = ends[c]
+        return -1
+
+    def children(self, i: int) -> Iterator[int]:
+        """Indexes of node ``i``'s children, in order."""
+        end, ends = self.ends[i], self.ends
+        c = i + 1
+        while c < end:
+            yield c
+            c = ends[c]
+
+    def is_mapping(self, i: int) -> bool:
+        c = i + 1
+        return c < self.ends[i] and self.names[c] != 0
+
+    def key_name(self, c: int) -> str:
+        if self._key_names is None:
+            self._key_names = [""] * (len(self.key_ids) + 1)
+            for key, n in self.key_ids.items():
+                self._key_names[n] = key
+        return self._key_names[self.names[c]]
+
+    def _item(self, i: int, n: int) -> int:
+        if n < _INDEXED:
+            end, ends = self.ends[i], self.ends
+            c = i + 1
+            for _ in range(n):
+                c = ends[c]
+                if c >= end:
+                    return -1
+            return c if c < end else -1
+        items = self._items.get(i)
+        if items is None:
+            items = self._items[i] = array("I", self.children(i))
+        return items[n] if n < len(items) else -1
+
+
+class _Ref:
+    """Node ``at`` of a :class:`FlatTree`, as an entry of a position tree."""
+
+    __slots__ = ("at", "tree")
+
+    def __init__(self, tree: FlatTree, at: int) -> None:
+        self.tree = tree
+        self.at = at
+
+
 class _Node:
     """A mapping (``keys`` set) or a list (``keys`` None): its own location and its children's.
 
-    ``children[i]`` is a ``_Node`` or a packed scalar location; ``key_locs[i]``
-    is where mapping key ``keys[i]`` is written. ``loc`` may be None for an
-    intermediate node created by an explicit ``set_value``.
+    ``children[i]`` is a ``_Node``, a ``_Ref`` or a packed scalar location;
+    ``key_locs[i]`` is where mapping key ``keys[i]`` is written. ``loc`` may
+    be None for an intermediate node created by an explicit ``set_value``.
     """
 
     __slots__ = ("children", "key_locs", "keys", "loc")
@@ -59,7 +146,43 @@ class _Node:
 
 
 def _loc_of(entry: Any) -> Any:
+    if isinstance(entry, _Ref):
+        return entry.tree.locs[entry.at]
     return entry.loc if isinstance(entry, _Node) else entry
+
+
+def _child(entry: Any, part: Any) -> Any:
+    """The entry for child ``part`` of ``entry`` (None if there is none)."""
+    if isinstance(entry, _Ref):
+        c = entry.tree.child(entry.at, part)
+        return _Ref(entry.tree, c) if c >= 0 else None
+    return entry.child(part) if isinstance(entry, _Node) else None
+
+
+def _key_loc(entry: Any, part: Any) -> Any:
+    """Where the key ``part`` of mapping ``entry`` is written (None if unknown or not a mapping)."""
+    if isinstance(entry, _Ref):
+        tree = entry.tree
+        if not tree.is_mapping(entry.at):
+            return None
+        c = tree.child(entry.at, part)
+        return tree.key_locs[c] if c >= 0 else None
+    if isinstance(entry, _Node) and entry.keys is not None:
+        i = entry.index(part)
+        return entry.key_locs[i] if i >= 0 else None
+    return None
+
+
+def _items(entry: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """``(part, child entry, key location)`` of each child of ``entry``."""
+    if isinstance(entry, _Ref):
+        tree = entry.tree
+        mapping = tree.is_mapping(entry.at)
+        for n, c in enumerate(tree.children(entry.at)):
+            yield (tree.key_name(c), _Ref(tree, c), tree.key_locs[c]) if mapping else (n, _Ref(tree, c), None)
+    elif isinstance(entry, _Node):
+        for n, child in enumerate(entry.children):
+            yield (entry.keys[n], child, entry.key_locs[n]) if entry.keys is not None else (n, child, None)
 
 
 class PositionMap:
@@ -75,7 +198,7 @@ class PositionMap:
     def __init__(self, file: str, values: Mapping[PathKey, Location] | None = None,
                  keys: Mapping[PathKey, Location] | None = None, *, root: Any = None) -> None:
         self.file = file
-        self._root: Any = root
+        self._root: Any = _Ref(root, 0) if isinstance(root, FlatTree) else root
         for path, loc in (values or {}).items():
             self._set(path, loc, key=False)
         for path, loc in (keys or {}).items():
@@ -85,11 +208,17 @@ class PositionMap:
     def value(self, path: PathKey) -> Location:
         """Where the value at ``path`` starts (nearest known ancestor if unknown)."""
         entry = self._root
+        if entry.__class__ is _Ref:  # the common case, without a _Ref per step
+            tree, at = entry.tree, entry.at
+            for part in path:
+                c = tree.child(at, part)
+                if c < 0:
+                    break
+                at = c
+            return self._location(tree.locs[at])
         best = _loc_of(entry)
         for part in path:
-            if not isinstance(entry, _Node):
-                break
-            entry = entry.child(part)
+            entry = _child(entry, part)
             if entry is None:
                 break
             loc = _loc_of(entry)
@@ -100,17 +229,26 @@ class PositionMap:
     def key(self, path: PathKey) -> Location:
         """Where the key naming ``path`` starts (falls back to the value)."""
         if path:
-            parent = self._node(path[:-1])
-            if isinstance(parent, _Node) and parent.keys is not None:
-                i = parent.index(path[-1])
-                if i >= 0 and parent.key_locs[i] is not None:
-                    return self._location(parent.key_locs[i])
+            loc = _key_loc(self._node(path[:-1]), path[-1])
+            if loc is not None:
+                return self._location(loc)
         return self.value(path)
+
+    def item_values(self, prefix: PathKey, key: str | int) -> list[Location]:
+        """``value((*prefix, i, key))`` for each item ``i`` of the list (or mapping) at ``prefix``, in one pass."""
+        entry = self._node(prefix)
+        if entry.__class__ is not _Ref:
+            return [self.value((*prefix, part, key)) for part, _, _ in _items(entry)]
+        tree, out = entry.tree, []
+        for c in tree.children(entry.at):
+            found = tree.child(c, key)
+            out.append(self._location(tree.locs[found if found >= 0 else c]))
+        return out
 
     def rebased(self, prefix: PathKey) -> PositionMap:
         """The positions of everything under ``prefix``, with paths relative to it (a view: no copy)."""
         entry = self._node(prefix)
-        if entry is not None and not isinstance(entry, _Node):
+        if entry is not None and not isinstance(entry, _Node | _Ref):
             entry = _Node(entry)
         return PositionMap(self.file, root=entry)
 
@@ -122,9 +260,7 @@ class PositionMap:
     def _node(self, path: PathKey) -> Any:
         entry = self._root
         for part in path:
-            if not isinstance(entry, _Node):
-                return None
-            entry = entry.child(part)
+            entry = _child(entry, part)
             if entry is None:
                 return None
         return entry
@@ -149,12 +285,10 @@ class PositionMap:
         if entry is None:
             return
         yield path, _loc_of(entry), key_loc
-        if isinstance(entry, _Node):
-            for i, child in enumerate(entry.children):
-                part = entry.keys[i] if entry.keys is not None else i
-                yield from self._walk(child, (*path, part), entry.key_locs[i] if entry.keys is not None else None)
+        for part, child, kloc in _items(entry):
+            yield from self._walk(child, (*path, part), kloc)
 
-    # -- building by path (small maps; the YAML loader builds the tree directly)
+    # -- building by path (small maps; the YAML loader builds a FlatTree directly)
     def _set(self, path: PathKey, loc: Location, *, key: bool) -> None:
         packed: Any = pack(loc.line, loc.column) if loc.file == self.file else loc
         if not path:
@@ -187,7 +321,7 @@ class PositionMap:
             i = self._append(node, part, _Node(None, ()))
         child = node.children[i]
         if not isinstance(child, _Node):
-            child = _Node(child, ())
+            child = _Node(_loc_of(child), ())
             node.children = (*node.children[:i], child, *node.children[i + 1:])
         return child
 
@@ -205,8 +339,3 @@ class PositionMap:
         node.children = (*node.children, child)
         node.key_locs = (*node.key_locs, None)
         return len(node.children) - 1
-
-
-def build_node(loc: int, keys: tuple[str, ...] | None, children: list[Any], key_locs: list[int] | None) -> _Node:
-    """A tree node for the YAML loader: a mapping (``keys``) or a list."""
-    return _Node(loc, keys, tuple(children), tuple(key_locs) if key_locs is not None else ())

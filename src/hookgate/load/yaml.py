@@ -28,7 +28,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
-from hookgate.load.positions import PathKey, PositionMap, build_node
+from hookgate.load.positions import FlatTree, PathKey, PositionMap
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -129,18 +129,24 @@ def _loc(file: str, node: Node) -> Location:
 
 
 class _Builder:
-    """Plain data from composed nodes, and the position tree beside it."""
+    """Plain data from composed nodes, and the document's positions (a :class:`FlatTree`) beside it.
 
-    def __init__(self, file: str, max_nodes: int) -> None:
+    Equal strings are stored once (through ``strings``): 10,000 rules repeat
+    the same keys, event and tool names many thousand times.
+    """
+
+    def __init__(self, file: str, max_nodes: int, strings: dict[str, str] | None = None) -> None:
         self.file = file
         self.max_nodes = max_nodes
         self.count = 0
+        self.tree = FlatTree()
+        self.strings: dict[str, str] = {} if strings is None else strings
 
     def fail(self, code: str, message: str, node: Node, help: str | None = None) -> DiagnosticError:
         return DiagnosticError([Diagnostic(code, message, _loc(self.file, node), help=help)])
 
-    def build(self, node: Node) -> tuple[Any, Any]:
-        """``(data, position)``: a scalar's position is its packed location, a collection's a tree node."""
+    def build(self, node: Node, key_loc: int = 0, name: int = 0) -> Any:
+        """The data of ``node``; its position (and its key's) are appended to the tree."""
         self.count += 1
         if self.count > self.max_nodes:
             raise self.fail(
@@ -149,22 +155,26 @@ class _Builder:
                 node,
             )
         mark = node.start_mark
-        loc = ((mark.line + 1) << 32) | (mark.column + 1)  # positions.pack, inlined: 300,000 nodes at 10k rules
+        tree = self.tree
+        at = len(tree.locs)
+        tree.locs.append(((mark.line + 1) << 32) | (mark.column + 1))  # positions.pack, inlined
+        tree.key_locs.append(key_loc)
+        tree.names.append(name)
+        tree.ends.append(at + 1)
         kind = node.__class__
         if kind is ScalarNode:
-            return (node.value if node.tag == _STR else self._scalar(cast(ScalarNode, node))), loc
+            value = node.value if node.tag == _STR else self._scalar(cast(ScalarNode, node))
+            return self.strings.setdefault(value, value) if value.__class__ is str else value
+        items: list[Any] | dict[str, Any]
         if kind is SequenceNode:
             self._check_tag(node, _COLLECTION_TAGS)
-            items: list[Any] = []
-            where: list[Any] = []
-            for child in node.value:
-                value, pos = self.build(child)
-                items.append(value)
-                where.append(pos)
-            return items, build_node(loc, None, where, None)
-        if kind is MappingNode:
-            return self._mapping(cast(MappingNode, node), loc)
-        raise self.fail("load.unsupported_node", "unsupported yaml node", node)  # pragma: no cover
+            items = [self.build(child) for child in node.value]
+        elif kind is MappingNode:
+            items = self._mapping(cast(MappingNode, node))
+        else:
+            raise self.fail("load.unsupported_node", "unsupported yaml node", node)  # pragma: no cover
+        tree.ends[at] = len(tree.locs)
+        return items
 
     def _check_tag(self, node: Node, allowed: set[str]) -> None:
         if node.tag not in allowed:
@@ -189,11 +199,11 @@ class _Builder:
                 node,
             ) from None
 
-    def _mapping(self, node: MappingNode, loc: int) -> tuple[dict[str, Any], Any]:
+    def _mapping(self, node: MappingNode) -> dict[str, Any]:
         self._check_tag(node, _COLLECTION_TAGS)
         out: dict[str, Any] = {}
-        key_locs: dict[str, int] = {}
-        where: list[Any] = []
+        first_line: dict[str, int] = {}
+        key_ids = self.tree.key_ids
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(
@@ -207,17 +217,18 @@ class _Builder:
             key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
+            key = self.strings.setdefault(key, key)
             if key in out:
                 raise self.fail(
                     "load.duplicate_key",
-                    f"duplicate key `{key}` (first defined at line {key_locs[key] >> 32})",
+                    f"duplicate key `{key}` (first defined at line {first_line[key]})",
                     key_node,
                 )
             mark = key_node.start_mark
-            key_locs[key] = ((mark.line + 1) << 32) | (mark.column + 1)
-            out[key], pos = self.build(value_node)
-            where.append(pos)
-        return out, build_node(loc, tuple(out), where, list(key_locs.values()))
+            first_line[key] = mark.line + 1
+            name = key_ids.get(key) or key_ids.setdefault(key, len(key_ids) + 1)
+            out[key] = self.build(value_node, ((mark.line + 1) << 32) | (mark.column + 1), name)
+        return out
 
 
 def load_yaml_text(
@@ -227,8 +238,13 @@ def load_yaml_text(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_nodes: int = DEFAULT_MAX_NODES,
     allow_empty: bool = False,
+    strings: dict[str, str] | None = None,
 ) -> LoadedDocument:
-    """Parse one YAML (or JSON) document; raise :class:`DiagnosticError` on any problem."""
+    """Parse one YAML (or JSON) document; raise :class:`DiagnosticError` on any problem.
+
+    ``strings`` is a table of strings already seen, shared by the documents of
+    one load so that equal strings across files are stored once.
+    """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise DiagnosticError(
@@ -253,8 +269,9 @@ def load_yaml_text(
         if allow_empty:
             return LoadedDocument(None, PositionMap(file, {(): Location(file)}))
         raise DiagnosticError([Diagnostic("load.empty", "file is empty", Location(file))])
-    data, root = _Builder(file, max_nodes).build(nodes[0])
-    return LoadedDocument(data, PositionMap(file, root=root))
+    builder = _Builder(file, max_nodes, strings)
+    data = builder.build(nodes[0])
+    return LoadedDocument(data, PositionMap(file, root=builder.tree))
 
 
 def load_yaml_file(
@@ -263,6 +280,7 @@ def load_yaml_file(
     display_name: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_nodes: int = DEFAULT_MAX_NODES,
+    strings: dict[str, str] | None = None,
 ) -> LoadedDocument:
     """Read and parse a file; I/O and decoding problems become diagnostics too."""
     name = display_name or str(path)
@@ -286,4 +304,4 @@ def load_yaml_file(
         raise DiagnosticError(
             [Diagnostic("load.encoding", f"file is not valid utf-8 (byte {exc.start})", Location(name))]
         ) from None
-    return load_yaml_text(text, name, max_bytes=max_bytes, max_nodes=max_nodes)
+    return load_yaml_text(text, name, max_bytes=max_bytes, max_nodes=max_nodes, strings=strings)

@@ -42,6 +42,7 @@ class _Walk:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     done: set[Path] = field(default_factory=set)
     out: list[RawSource] = field(default_factory=list)
+    strings: dict[str, str] = field(default_factory=dict)  # one copy of each string across the set's files
 
 
 def declared_layer(data: Any) -> Layer:
@@ -63,7 +64,7 @@ def include_entries(doc: LoadedDocument) -> list[tuple[str, Any]]:
 
 def _load(path: str | os.PathLike[str], display: str, walk: _Walk) -> LoadedDocument | None:
     try:
-        doc = load_yaml_file(path, display_name=display)
+        doc = load_yaml_file(path, display_name=display, strings=walk.strings)
     except DiagnosticError as exc:
         walk.diagnostics.extend(exc.diagnostics)
         return None

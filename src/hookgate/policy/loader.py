@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
 from hookgate.load import PositionMap, validation_diagnostics
@@ -28,6 +29,10 @@ from hookgate.policy.model import EFFECT_KEYS, Layer, PolicyFile, PolicySettings
 __all__ = ["InlineSource", "LoadedPolicy", "LoadedRule", "PolicySet", "load_policies", "load_policy_file"]
 
 InlineSource = tuple[dict[str, Any] | list[Any], PositionMap]
+
+# pydantic's instance slots, set through their descriptors (as ``model_construct`` does)
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,26 +47,30 @@ class LoadedPolicy:
 
 @dataclass(frozen=True, slots=True)
 class LoadedRule:
-    """A rule with its origin; ``positions`` is rebased to the rule's own mapping.
+    """A rule with its origin: rule ``index`` of the ``rules`` list of a file with ``file_positions``.
 
-    So ``positions.value(("when", "command", "flags", 1))`` is the location of
-    that value inside this rule.
+    ``location`` is where the rule's ``id`` value is written. ``positions``
+    is rebased to the rule's own mapping, so
+    ``positions.value(("when", "command", "flags", 1))`` is the location of
+    that value inside this rule; it is built when asked for (diagnostics are
+    rare), not kept per rule.
     """
 
     rule: Rule
     policy: str
     file: str
     layer: Layer
-    positions: PositionMap
+    file_positions: PositionMap
+    index: int
+    location: Location
 
     @property
     def id(self) -> str:
         return self.rule.id
 
     @property
-    def location(self) -> Location:
-        """Where the rule's ``id`` value is written."""
-        return self.positions.value(("id",))
+    def positions(self) -> PositionMap:
+        return self.file_positions.rebased(("rules", self.index))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +119,51 @@ def _effect_diagnostics(data: Any, positions: PositionMap) -> list[Diagnostic]:
     return out
 
 
-def _validate(source: RawSource) -> tuple[PolicyFile | None, list[Diagnostic]]:
+@dataclass(slots=True)
+class _Shared:
+    """One copy of each equal piece the loaded rules repeat.
+
+    Every validated model carries its own set of the fields it was given
+    (a 32-slot set for a typical rule), its own private-attribute dict, its
+    own ``on:``/``tool:`` tuples and its own effect model; 10,000 rules hold
+    far fewer distinct ones, and sharing them halves the memory of a loaded
+    rule. The models are frozen and nothing mutates these in place (pydantic
+    copies them in ``model_copy``), so sharing is invisible; values that
+    cannot be hashed (a ``modify`` effect's ``set``) are simply not shared.
+    """
+
+    fields: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    private: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = field(default_factory=dict)
+    tuples: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    effects: dict[tuple[Any, ...], BaseModel] = field(default_factory=dict)
+
+    def fields_set(self, model: BaseModel) -> None:
+        given = model.__pydantic_fields_set__
+        _set_fields_set(model, self.fields.setdefault(frozenset(given), given))
+
+    def rule(self, rule: Rule) -> None:
+        self.fields_set(rule)
+        private = rule.__pydantic_private__
+        if private is not None:
+            with suppress(TypeError):  # an unhashable value
+                _set_private(rule, self.private.setdefault(tuple(private.items()), private))
+        values = rule.__dict__
+        for name in ("on", "tool", "tags"):
+            value = values[name]
+            if value:
+                values[name] = self.tuples.setdefault(value, value)
+        effect = rule.effect
+        values[effect] = self.effect(values[effect])
+
+    def effect(self, spec: BaseModel) -> BaseModel:
+        self.fields_set(spec)
+        key = (spec.__class__, id(spec.__pydantic_fields_set__), *spec.__dict__.items())
+        with suppress(TypeError):  # an unhashable value
+            return self.effects.setdefault(key, spec)
+        return spec
+
+
+def _validate(source: RawSource, shared: _Shared) -> tuple[PolicyFile | None, list[Diagnostic]]:
     data, positions = source.doc.data, source.doc.positions
     effects = _effect_diagnostics(data, positions)
     if not isinstance(data, dict):
@@ -124,12 +177,20 @@ def _validate(source: RawSource) -> tuple[PolicyFile | None, list[Diagnostic]]:
         found = validation_diagnostics(exc, PolicyFile, data, positions)
         kept = [d for d in found if d.code != "schema.effect_count"] + effects
         return None, kept or found  # never drop a file without saying why
-    return (None if effects else model), effects
+    if effects:
+        return None, effects
+    for rule in model.rules:
+        shared.rule(rule)
+    return model, effects
 
 
 def _loaded_rules(source: RawSource, model: PolicyFile) -> list[LoadedRule]:
+    positions = source.doc.positions
+    ids = positions.item_values(("rules",), "id")
+    if len(ids) != len(model.rules):  # pragma: no cover - the rules were validated from this very list
+        ids = [positions.value(("rules", i, "id")) for i in range(len(model.rules))]
     return [
-        LoadedRule(rule, model.policy, source.file, source.layer, source.doc.positions.rebased(("rules", i)))
+        LoadedRule(rule, model.policy, source.file, source.layer, positions, i, ids[i])
         for i, rule in enumerate(model.rules)
     ]
 
@@ -159,8 +220,9 @@ def load_policies(
     """
     sources, diagnostics = gather_sources(paths, inline)
     files: list[tuple[RawSource, PolicyFile]] = []
+    shared = _Shared()
     for source in sources:
-        model, problems = _validate(source)
+        model, problems = _validate(source, shared)
         diagnostics.extend(problems)
         if model is not None:
             files.append((source, model))
