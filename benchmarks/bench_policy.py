@@ -23,6 +23,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,57 @@ def _rank(effect: str) -> int:
 # -- main --------------------------------------------------------------------------------------
 
 
+def load_events(data: Path, n: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """The events (``id``, ``event``, ``data``) and, beside them, the reference decision at ``n`` rules.
+
+    peak_rss_mb should measure hookgate, not the harness's copies of the
+    workload. So the runner drops the workload's rules once translated (the
+    reference re-reads them after the RSS sample), reads the events only once
+    the plan is compiled (a host does not hold 10,000 events while it
+    compiles its policies), one at a time rather than as one 3 MB string, and
+    keeps of each event's ``expected_decision`` (the answers for every
+    rule-set size) only the one for ``n``, interned, in a list.
+    """
+    key = str(n)
+    events: list[dict[str, Any]] = []
+    expected: list[str] = []
+    for ev in _stream_events(data / "events.json"):
+        expected.append(sys.intern(ev.pop("expected_decision")[key]))
+        events.append(ev)
+    return events, expected
+
+
+def _stream_events(path: Path, chunk: int = 1 << 16) -> Iterator[dict[str, Any]]:
+    """Each item of the file's ``events`` list, decoded from a buffer of about ``chunk`` characters.
+
+    Keys are shared across events, as ``json.load`` of the whole file shares them.
+    """
+    keys: dict[str, str] = {}
+    decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: {keys.setdefault(k, k): v for k, v in pairs})
+    with path.open(encoding="utf-8") as f:
+        buf = f.read(chunk)
+        while (start := buf.find('"events"')) < 0 or buf.find("[", start) < 0:
+            more = f.read(chunk)
+            if not more:
+                raise ValueError(f"{path}: no `events` list")
+            buf += more
+        pos = buf.index("[", start) + 1
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n,":
+                pos += 1
+            if pos < len(buf) and buf[pos] == "]":
+                return
+            try:
+                item, pos = decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError:  # the buffer ends inside an event: read on
+                more = f.read(chunk)
+                if not more:
+                    raise
+                buf, pos = buf[pos:] + more, 0
+                continue
+            yield item
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, help="folder made by workload.py --out DIR")
@@ -133,11 +185,10 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=500)
     a = ap.parse_args()
     data = Path(a.data)
-    ruleset = json.loads((data / f"rules_{a.n}.json").read_text())
-    events = json.loads((data / "events.json").read_text())["events"]
+    rules_file = data / f"rules_{a.n}.json"
 
     with tempfile.TemporaryDirectory(prefix="hookgate-bench-") as tmp:
-        paths = write_policies(ruleset, Path(tmp))
+        paths = write_policies(json.loads(rules_file.read_text()), Path(tmp))  # the workload's rules: not kept
         t0 = time.perf_counter_ns()
         policy_set = load_policies(paths)
         t1 = time.perf_counter_ns()
@@ -147,6 +198,7 @@ def main() -> None:
         t2 = time.perf_counter_ns()
         assert compile_files  # the public one-call form does the same two steps
         del policy_set  # a host keeps the plan, not the loaded files
+    events, expected = load_events(data, a.n)
     evaluate = plan.evaluate
 
     def decide(ev: dict[str, Any]) -> str:
@@ -156,9 +208,9 @@ def main() -> None:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ours = [decide(ev) for ev in events]  # every event, even if the timed loop was truncated
 
+    ruleset = json.loads(rules_file.read_text())  # read again: the reference runs after the RSS sample
     ref = ReferenceEngine(ruleset)
     ref_stats, _ = measure(ref.evaluate, events, a.ref_budget or a.budget, a.passes, a.warmup)
-    expected = [ev["expected_decision"][str(a.n)] for ev in events]
     diffs = differences(plan, events, ours, expected)
     print(json.dumps({
         "engine": "hookgate", "n": a.n, "rules": len(ruleset["rules"]), "policy_files": len(paths),
