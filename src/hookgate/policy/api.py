@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from hookgate.diagnostics import DiagnosticError
-from hookgate.policy.compiler import run_stages
+from hookgate.policy.compiler import collector_paused, run_stages
 from hookgate.policy.decision import Decision
 from hookgate.policy.engine import Plan
 from hookgate.policy.loader import InlineSource, PolicySet, load_policies
@@ -26,10 +26,11 @@ __all__ = ["Plan", "compile_files", "compile_policies", "evaluate"]
 
 def compile_policies(policy_set: PolicySet) -> Plan:
     """Compile a loaded policy set into an indexed :class:`Plan` (raises with every compile error)."""
-    state = run_stages(policy_set)
-    if state.errors:
-        raise DiagnosticError(state.diagnostics)
-    return Plan(state, loader_warnings=tuple(policy_set.warnings))
+    with collector_paused():  # the plan's own objects too (see ``collector_paused``)
+        state = run_stages(policy_set)
+        if state.errors:
+            raise DiagnosticError(state.diagnostics)
+        return Plan(state, loader_warnings=tuple(policy_set.warnings))
 
 
 def compile_files(paths: Iterable[str | os.PathLike[str]], *, inline: Sequence[InlineSource] = ()) -> Plan:

@@ -13,6 +13,7 @@ for every candidate), so its value is never matched twice.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -24,10 +25,11 @@ from hookgate.policy.conditions.nodes import FieldCond, conjunction_atoms
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.text import Contains, Equals, Glob, In, Prefix, Regex, Suffix, TextIndex
 
-__all__ = ["EMPTY_BUCKET", "Bucket", "Found"]
+__all__ = ["EMPTY_BUCKET", "Bucket", "Found", "pick_all"]
 
 _RANK_DOMAIN = {"command": 2, "path": 2, "url": 2, "secret": 5}
 _NO, _YES, _UNKNOWN = Outcome.NO, Outcome.YES, Outcome.UNKNOWN
+_BY_KEY = operator.attrgetter("key")
 
 #: rule key -> its ``when`` answer when an index already knows it, else None (evaluate the rule)
 Found = dict[int, MatchResult | None]
@@ -37,8 +39,18 @@ MEMO_SIZE = 1024  # command lines remembered per field
 MEMO_CHARS = 2048  # only lines up to this long
 
 
+#: selectivity (lower is better) of the text operators, by exact type: one dict lookup per atom
+_RANK_TEXT: dict[type, tuple[int, str]] = {
+    Equals: (0, "text"), In: (0, "text"), Prefix: (1, "text"),
+    Regex: (3, "text"), Glob: (3, "text"), Suffix: (3, "text"), Contains: (3, "text"),
+}
+
+
 def _rank(op: object) -> tuple[int, str] | None:
     """Selectivity of an atom's operator (lower is better) and its index kind; None if not indexable."""
+    found = _RANK_TEXT.get(type(op))
+    if found is not None:
+        return found
     if isinstance(op, Equals | In):
         return 0, "text"
     if isinstance(op, Prefix):
@@ -53,10 +65,11 @@ def _rank(op: object) -> tuple[int, str] | None:
 
 def _pick(rule: CompiledRule) -> tuple[FieldCond, object, str] | None:
     """The most selective indexable atom of the rule's ``when`` (None: the rule goes on the always-list)."""
-    if rule.when is None:
+    when = rule.when
+    if when is None:
         return None
     best: tuple[int, FieldCond, object, str] | None = None
-    for atom in conjunction_atoms(rule.when):
+    for atom in [when] if type(when) is FieldCond else conjunction_atoms(when):
         if atom.exists is False:
             continue
         for op in atom.ops:
@@ -298,16 +311,23 @@ class Bucket:
 
     __slots__ = ("always", "by_key", "dynamic", "groups", "rules", "static")
 
-    def __init__(self, rules: Iterable[CompiledRule], *, on_ask_deny: bool = False) -> None:
-        self.rules: tuple[CompiledRule, ...] = tuple(sorted(rules, key=lambda r: r.key))
+    def __init__(self, rules: Iterable[CompiledRule], *, on_ask_deny: bool = False,
+                 picks: dict[int, tuple[FieldCond, object, str] | None] | None = None) -> None:
+        """``picks``: each rule's indexed atom, when the caller already chose it (a rule of several
+        tools sits in several buckets)."""
+        self.rules: tuple[CompiledRule, ...] = tuple(sorted(rules, key=_BY_KEY))
+        static: list[CompiledRule] = []
+        dynamic: list[CompiledRule] = []
+        for r in self.rules:
+            (static if r.when is None and r.unless is None else dynamic).append(r)
         #: rules without any condition always match: the engine takes them as given, unevaluated
-        self.static = tuple(r for r in self.rules if r.when is None and r.unless is None)
-        self.dynamic = tuple(r for r in self.rules if r.when is not None or r.unless is not None)
-        self.by_key = {r.key: r for r in self.dynamic}
+        self.static = tuple(static)
+        self.dynamic = tuple(dynamic)
+        self.by_key = {r.key: r for r in dynamic}
         always: list[int] = []
         groups: dict[tuple[str, str], _Group] = {}
-        for rule in self.dynamic:
-            picked = _pick(rule)
+        for rule in dynamic:
+            picked = picks[rule.key] if picks is not None else _pick(rule)
             if picked is None:
                 always.append(rule.key)
                 continue
@@ -331,6 +351,11 @@ class Bucket:
             except Exception:  # an index that fails must not hide a rule: evaluate each, which names the culprit
                 for key in group.keys:
                     found[key] = None
+
+
+def pick_all(rules: Iterable[CompiledRule]) -> dict[int, tuple[FieldCond, object, str] | None]:
+    """Every rule's indexed atom (see :class:`Bucket`), chosen once."""
+    return {rule.key: _pick(rule) for rule in rules}
 
 
 EMPTY_BUCKET = Bucket(())

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
-from hookgate.policy.compiler.bucket import EMPTY_BUCKET, Bucket, Found
+from hookgate.policy.compiler.bucket import EMPTY_BUCKET, Bucket, Found, pick_all
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.effects import AskSpec, ModifySpec
@@ -46,17 +46,20 @@ class EventTable:
         self.patterned: dict[int, CompiledRule] = {}
         self.tool_patterns = TextIndex()
         for rule in self.rules:
-            if rule.tools is None:
+            tools = rule.tools
+            if tools is None:
                 any_tool.append(rule)
                 continue
-            for name in rule.tools.exact:
+            for name in tools.exact:
                 exact.setdefault(name, []).append(rule)
-            for pattern in rule.tools.patterns:
-                self.patterned[rule.key] = rule
-                self.tool_patterns.add(pattern, rule.key)
+            if tools.prefixes or tools.globs:
+                for pattern in tools.patterns:
+                    self.patterned[rule.key] = rule
+                    self.tool_patterns.add(pattern, rule.key)
         self.tool_patterns.freeze()
-        self.any_tool = Bucket(any_tool, on_ask_deny=on_ask_deny) if any_tool else EMPTY_BUCKET
-        self.exact = {name: Bucket(rs, on_ask_deny=on_ask_deny) for name, rs in exact.items()}
+        picks = pick_all(self.rules) if len(exact) > 1 else None  # shared by the buckets a rule sits in
+        self.any_tool = Bucket(any_tool, on_ask_deny=on_ask_deny, picks=picks) if any_tool else EMPTY_BUCKET
+        self.exact = {name: Bucket(rs, on_ask_deny=on_ask_deny, picks=picks) for name, rs in exact.items()}
         self._pattern_buckets: dict[frozenset[int], Bucket] = {}
         #: the route of each tool name seen (``route`` fills it; the engine reads it directly)
         self.memo: dict[str | None, Route] = {}

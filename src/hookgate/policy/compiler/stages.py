@@ -14,7 +14,7 @@ from typing import Any
 from hookgate.diagnostics import Diagnostic
 from hookgate.policy.compiler.index import EventTable, build_event_tables
 from hookgate.policy.compiler.lint import lint_rules
-from hookgate.policy.compiler.rules import EFFECT_OF, CompiledRule, compile_tool_selector
+from hookgate.policy.compiler.rules import EFFECT_OF, CompiledRule, ToolSelector, compile_tool_selector
 from hookgate.policy.conditions.compile import compile_condition
 from hookgate.policy.effects import (
     DEFAULT_OPTIONS,
@@ -23,6 +23,7 @@ from hookgate.policy.effects import (
     InjectSpec,
     ModifyOp,
     ModifySpec,
+    Template,
     compile_template,
     redact_op,
     remove_op,
@@ -66,22 +67,48 @@ def resolve_events(state: CompileState) -> None:
     state.on_ask_deny = bool(getattr(settings, "asks_become_denies", False))
     state.workspace = getattr(settings, "workspace", None)
     state.ctx = CompileContext(lists={k: tuple(v) for k, v in ps.lists.items()})
-    ordered = sorted(enumerate(ps.rules), key=lambda p: (p[1].rule.priority, p[0]))
+    ordered = sorted(enumerate(ps.rules), key=lambda p: p[1].rule.priority)  # stable: file order breaks ties
+    selectors: dict[tuple[str, ...], ToolSelector | SpecError | None] = {}  # tool lists repeat across rules
+    append = state.rules.append
     for key, (order, loaded) in enumerate(ordered):
         rule = loaded.rule
         tools = None
         if rule.tool is not None:
-            try:
-                tools = compile_tool_selector(tuple(rule.tool))
-            except SpecError as exc:
-                state.report(loaded, exc, ("tool",))
-        effect = rule.effect
+            found = _tool_selector(tuple(rule.tool), selectors)
+            if isinstance(found, SpecError):
+                state.report(loaded, found, ("tool",))
+            else:
+                tools = found
+        effect = _effect_key(rule)
         unknown = rule.on_unknown == "match" if rule.on_unknown is not None else effect in ("deny", "ask")
-        state.rules.append(CompiledRule(
-            key=key, id=rule.id, effect=EFFECT_OF[effect], audit=rule.audit,
-            unknown_matches=unknown, priority=rule.priority, order=order,
-            events=tuple(rule.on), tools=tools, location=loaded.location, source=loaded,
-        ))
+        append(CompiledRule(key, rule.id, EFFECT_OF[effect], rule.audit, unknown, rule.priority, order,
+                            tuple(rule.on), tools, loaded.location, loaded))
+
+
+def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelector | SpecError | None]
+                   ) -> ToolSelector | SpecError | None:
+    """The selector for ``names`` (or its error), compiled once per distinct list."""
+    if names in memo:
+        return memo[names]
+    try:
+        found: ToolSelector | SpecError | None = compile_tool_selector(names)
+    except SpecError as exc:
+        found = exc
+    memo[names] = found
+    return found
+
+
+def _effect_key(rule: Any) -> str:
+    """The rule's one effect key (``Rule.effect`` without its generator: the loader checked there is one)."""
+    if rule.deny is not None:
+        return "deny"
+    if rule.ask is not None:
+        return "ask"
+    if rule.modify is not None:
+        return "modify"
+    if rule.inject is not None:
+        return "inject"
+    return str(rule.effect)
 
 
 def compile_conditions(state: CompileState) -> None:
@@ -101,21 +128,45 @@ def compile_conditions(state: CompileState) -> None:
 
 def compile_effects(state: CompileState) -> None:
     """Each rule's effect into what the engine applies (templates parsed, regexes compiled)."""
+    shared = _SharedEffects()
     for cr in state.rules:
         loaded = cr.source
         rule = loaded.rule
         try:
-            _compile_effect(cr, rule)
+            _compile_effect(cr, rule, shared)
         except SpecError as exc:
             state.report(loaded, exc, (rule.effect,))
 
 
-def _compile_effect(cr: CompiledRule, rule: Any) -> None:
+class _SharedEffects:
+    """Equal deny specs and prompt templates compiled once per compile: they are immutable, and a
+    large policy repeats its reasons and prompts across hundreds of rules."""
+
+    __slots__ = ("denies", "templates")
+
+    def __init__(self) -> None:
+        self.denies: dict[tuple[str, str | None], DenySpec] = {}
+        self.templates: dict[str, Template] = {}
+
+    def deny(self, reason: str, user_message: str | None) -> DenySpec:
+        found = self.denies.get((reason, user_message))
+        if found is None:
+            found = self.denies[(reason, user_message)] = DenySpec(reason, user_message)
+        return found
+
+    def template(self, text: str) -> Template:
+        found = self.templates.get(text)
+        if found is None:
+            found = self.templates[text] = compile_template(text, loc=("prompt",))
+        return found
+
+
+def _compile_effect(cr: CompiledRule, rule: Any, shared: _SharedEffects) -> None:
     if rule.deny is not None:
-        cr.action = DenySpec(rule.deny.reason, rule.deny.user_message)
+        cr.action = shared.deny(rule.deny.reason, rule.deny.user_message)
     elif rule.ask is not None:
         a = rule.ask
-        cr.action = AskSpec(compile_template(a.prompt, loc=("prompt",)), tuple(a.options or DEFAULT_OPTIONS),
+        cr.action = AskSpec(shared.template(a.prompt), tuple(a.options or DEFAULT_OPTIONS),
                             float(a.timeout), a.default, a.reason, a.risk)
     elif rule.modify is not None:
         cr.action = ModifySpec(tuple(_modify_ops(rule.modify)))

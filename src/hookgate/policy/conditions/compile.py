@@ -97,6 +97,9 @@ def _strip(err_loc: Loc, loc: Loc) -> Loc:
 
 
 def _summary(path: str, spec: Mapping[str, Any]) -> str:
+    if len(spec) == 1:  # most conditions: one operator, without the join
+        for k, v in spec.items():
+            return f"`{path}`: {k} {_short(v)}"
     ops = ", ".join(f"{k} {_short(v)}" for k, v in spec.items())
     return f"`{path}`: {ops}"
 

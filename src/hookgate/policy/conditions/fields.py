@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hookgate.policy.match.base import SpecError
@@ -123,6 +123,9 @@ class FieldPath:
     text: str
     segments: tuple[Segment, ...]
     alternatives: tuple[tuple[Segment, ...], ...]
+    #: the resolver :meth:`getter` made, kept on the path (every condition on it asks)
+    _getter_memo: Callable[[Mapping[str, Any]], list[Any]] | None = field(
+        default=None, init=False, compare=False, repr=False)
 
     @classmethod
     def parse(cls, text: str, *, loc: tuple[str | int, ...] = ()) -> FieldPath:
@@ -163,11 +166,15 @@ class FieldPath:
 
     def getter(self) -> Callable[[Mapping[str, Any]], list[Any]]:
         """A fast resolver: plain ``a.b`` paths skip the generic walk (one per distinct path)."""
+        found = self._getter_memo
+        if found is not None:
+            return found
         found = _GETTERS.get(self)
         if found is None:
             found = self._getter()
             if len(_GETTERS) < _MAX_PARSED:
                 _GETTERS[self] = found
+        object.__setattr__(self, "_getter_memo", found)
         return found
 
     def _getter(self) -> Callable[[Mapping[str, Any]], list[Any]]:

@@ -55,6 +55,7 @@ name appears in the inline code (``python -c "os.system('rm -rf /')"`` for
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Any
 
@@ -84,24 +85,28 @@ _WILDCARDS = frozenset("*?[")
 
 def compile_command(spec: CommandSpec, ctx: CompileContext) -> CommandMatcher:
     """Compile a ``command`` condition; bad names, globs and regexes raise :class:`SpecError`."""
-    programs, globs = _programs(spec)
-    prefix = _prefix(spec)
-    named = sorted({*programs, *prefix[:1]})
-    flags = [r for i, text in enumerate(spec.flags or ()) for r in _requirement(text, named, ("flags", i))]
-    flags += [r for i, text in enumerate(spec.prefix or ()) if i and text.startswith("-")
-              for r in _requirement(text, named, ("prefix", i))]
-    return CommandMatcher(
-        programs=frozenset(programs),
-        program_globs=tuple(globs),
-        prefix=prefix,
-        flags=tuple(flags),
-        args=_args(spec.args, ctx) if spec.args is not None else None,
-        writes=_paths(spec.writes, ctx, "writes"),
-        reads=_paths(spec.reads, ctx, "reads"),
-        pipe_to_shell=spec.pipe_to_shell,
-        interpreters=spec.interpreters,
-        per_command=spec.per_command,
-        mentions=frozenset(programs) | frozenset(prefix[:1]),
+    programs, globs = _programs(spec) if spec.program else ([], [])
+    prefix = _prefix(spec) if spec.prefix else ()
+    head = prefix[:1]
+    flags: list[Requirement] = []
+    if spec.flags or (spec.prefix and len(spec.prefix) > 1):
+        named = sorted({*programs, *head})
+        flags = [r for i, text in enumerate(spec.flags or ()) for r in _requirement(text, named, ("flags", i))]
+        flags += [r for i, text in enumerate(spec.prefix or ()) if i and text.startswith("-")
+                  for r in _requirement(text, named, ("prefix", i))]
+    names = frozenset(programs)
+    return CommandMatcher(  # positional: keyword calls cost measurably at 10,000 rules
+        names,
+        tuple(globs),
+        prefix,
+        tuple(flags),
+        _args(spec.args, ctx) if spec.args is not None else None,
+        _paths(spec.writes, ctx, "writes"),
+        _paths(spec.reads, ctx, "reads"),
+        spec.pipe_to_shell,
+        spec.interpreters,
+        spec.per_command,
+        names | frozenset(head) if head else names,  # mentions
     )
 
 
@@ -122,21 +127,35 @@ def _programs(spec: CommandSpec) -> tuple[list[str], list[Any]]:
 def _prefix(spec: CommandSpec) -> tuple[str, ...]:
     if not spec.prefix:
         return ()
-    head = posixpath.basename(spec.prefix[0]).casefold()
+    first = spec.prefix[0]
+    head = first[first.rfind("/") + 1:].casefold()  # posixpath.basename, inline
     table = PROGRAMS.get(head)
     rest = [w for w in spec.prefix[1:] if not w.startswith("-")]
-    if table is not None:
+    if table is not None and table.aliases:
         rest = [table.aliases.get(w, w) for w in rest]
     return (head, *rest)
+
+
+#: one Requirement per distinct text (immutable; flag spellings repeat across rules)
+_REQUIREMENTS: dict[str, Requirement] = {}
 
 
 def _requirement(text: str, programs: list[str], loc: tuple[str | int, ...]) -> list[Requirement]:
     """One ``flags`` entry: a literal spelling (clusters split) or a checked canonical name."""
     if text.startswith("-"):
         single = programs[0] if len(programs) == 1 else None
-        return [Requirement(part) for part in split_literal(single, text)]
+        return [_required(part) for part in split_literal(single, text)]
     _check_name(text, programs, loc)
-    return [Requirement(text)]
+    return [_required(text)]
+
+
+def _required(text: str) -> Requirement:
+    found = _REQUIREMENTS.get(text)
+    if found is None:
+        found = Requirement(text)
+        if len(_REQUIREMENTS) < 4096:
+            _REQUIREMENTS[text] = found
+    return found
 
 
 def _check_name(name: str, programs: list[str], loc: tuple[str | int, ...]) -> None:
@@ -145,13 +164,19 @@ def _check_name(name: str, programs: list[str], loc: tuple[str | int, ...]) -> N
     if programs and not known:
         raise SpecError(f"no flag table for `{'`, `'.join(programs)}`; write the flag as it is spelt (`-x`, "
                         f"`--name`)", loc, code="compile.unknown_flag")
-    pool = set().union(*(known_names(p) for p in (known or PROGRAMS)))
+    pool = _name_pool(tuple(known))
     if name in pool:
         return
     hint = did_you_mean(name, pool)
     where = f" of `{'`, `'.join(known)}`" if known else ""
     raise SpecError(f"unknown flag name `{name}`{where}" + (f"; did you mean `{hint}`?" if hint else ""), loc,
                     code="compile.unknown_flag", help="known names: " + ", ".join(sorted(pool)[:30]))
+
+
+@functools.lru_cache(maxsize=256)
+def _name_pool(known: tuple[str, ...]) -> frozenset[str]:
+    """Every canonical flag name of these programs (of every program when none): the tables are static."""
+    return frozenset().union(*(known_names(p) for p in (known or PROGRAMS)))
 
 
 def _args(spec: ArgSpec, ctx: CompileContext) -> ArgMatcher:
