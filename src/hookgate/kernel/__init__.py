@@ -12,8 +12,9 @@ pull in asyncio (and with it ssl, several MB of resident memory) for nothing.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from hookgate._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "GRANT_ANSWERS": "hookgate.kernel.approval",
@@ -87,14 +88,4 @@ if TYPE_CHECKING:
     from hookgate.kernel.testing import EventRecorder, create_test_coordinator
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hookgate.kernel' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

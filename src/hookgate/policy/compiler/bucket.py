@@ -341,16 +341,6 @@ class Bucket:
         self.always = tuple(always)
         self.groups = tuple(groups.values())
 
-    def collect(self, data: Mapping[str, Any], env: EvalEnv, found: Found, floods: list[Flood]) -> None:
-        """Add the conditional rules that may match ``data`` (a superset) to ``found``."""
-        for key in self.always:
-            found[key] = None
-        for group in self.groups:
-            try:
-                group.collect(data, env, found, floods)
-            except Exception:  # an index that fails must not hide a rule: evaluate each, which names the culprit
-                for key in group.keys:
-                    found[key] = None
 
 
 def pick_all(rules: Iterable[CompiledRule]) -> dict[int, tuple[FieldCond, object, str] | None]:
