@@ -159,3 +159,15 @@ def test_rules_compiled_for_different_homes() -> None:
     assert b.match("~/.ssh/id", env)
     assert set(index.candidates("~/.ssh/id", env)) == {0, 1}
     assert set(index.evaluate("~/.ssh/id", env)) == {0, 1}
+
+
+def test_one_index_serves_events_from_different_homes_and_workspaces() -> None:
+    """The index keeps its absolute prefixes per (home, workspace): alternating events must each
+    get the candidates of their own."""
+    index, matchers = _build(SPECS)
+    envs = [ENV, EvalEnv(cwd="/srv/other", home="/home/v", workspace="/srv/other"), EvalEnv(cwd="/w/proj"),
+            EvalEnv(home="/home/v"), EvalEnv()]
+    for _ in range(2):
+        for env in envs:
+            for path in [*PATHS, "/home/v/.ssh/id_rsa", "/srv/other/src/a.py", "/w/proj/src/a.py"]:
+                assert _must(matchers, path, env) <= set(index.candidates(path, env)), (path, env)
