@@ -144,6 +144,37 @@ def test_remembered_decisions_tell_tools_apart_by_their_unconditional_rules(tmp_
             assert same_as_traced(plan, {"tool_name": "ls", "tool_input": {"command": cmd}})[0] == "inject_context"
 
 
+def test_conditions_on_the_tool_name_alone_are_decided_per_tool(tmp_path: Path) -> None:
+    """Rules that read only ``tool_name`` are folded into each tool's route; events that name their
+    tool some other way (``name``, with ``tool_name`` null) must still see what the rule sees."""
+    plan = plan_of(tmp_path, """
+    - id: github-allowlist
+      tool: "mcp__github__*"
+      unless: {tool_name: {in: [mcp__github__list_issues, mcp__github__get_issue]}}
+      deny: only approved github tools
+    - id: ask-writes
+      when: {any: [{tool_name: {glob: "*write*"}}, {tool_name: {regex: "^edit"}}]}
+      unless: {not: {tool_name: {prefix: "mcp__"}}}
+      ask: {prompt: "allow {tool_name}?"}
+    - id: deny-long-names
+      when: {tool_name: {length: {gt: 30}}}
+      deny: suspicious tool name
+    - id: not-folded
+      when: {all: [{tool_name: {prefix: mcp__}}, {tool_input.q: {contains: secret}}]}
+      deny: no secrets in queries
+    """)
+    tools = ["mcp__github__list_issues", "mcp__github__delete_repo", "mcp__fs__write_file", "edit_file",
+             "mcp__github__very_long_tool_name_x", "bash", "mcp__slack__read"]
+    for _ in range(2):
+        for tool in tools:
+            for data in ({"tool_name": tool, "tool_input": {"q": "a secret"}}, {"name": tool, "input": {"q": "x"}},
+                         {"tool_name": None, "name": tool, "tool_input": {"q": "x"}}):
+                same_as_traced(plan, data)
+    assert same_as_traced(plan, {"tool_name": "mcp__github__delete_repo"})[0] == "deny"
+    assert same_as_traced(plan, {"tool_name": "mcp__github__list_issues"})[0] == "continue"
+    assert same_as_traced(plan, {"tool_name": None, "name": "mcp__github__list_issues"})[0] == "deny"
+
+
 def test_single_value_resolvers_agree_with_values() -> None:
     for text, data in [("tool_input.command", {"input": {"command": "ls"}}), ("tool_name", {"name": "bash"}),
                        ("tool_input.x", {"tool_input": "not a mapping"}), ("tool_input.x", {"input": {"y": 1}}),

@@ -16,6 +16,7 @@ from hookgate.policy.combine import combine, combine_reusable, failed
 from hookgate.policy.compiler import CompiledRule, CompileState, EventTable
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.index import Hits, Route
+from hookgate.policy.compiler.tool_fold import TOOL_FIELD
 from hookgate.policy.decision import CONTINUE, Decision, TraceEntry
 from hookgate.policy.effects import AskSpec, ModifySpec
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
@@ -92,6 +93,8 @@ class Plan:
             with resolution_scope():
                 return self._traced(table, tool, data, env or self.env_for(data))
         route = table.memo.get(tool) or table.route(tool)
+        if route.folded and TOOL_FIELD in data and data[TOOL_FIELD] is not tool:
+            route = Route(route.buckets)  # named by `name`, `tool_name` null: conditions see null, not the tool
         if not route.buckets:
             return CONTINUE
         if env is None:

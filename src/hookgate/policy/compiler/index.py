@@ -18,14 +18,15 @@ from typing import Any
 from hookgate.policy.compiler.bucket import EMPTY_BUCKET, Bucket, Found, pick_all
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.compiler.tool_fold import fold_on_tool
 from hookgate.policy.effects import AskSpec, ModifySpec
-from hookgate.policy.match.base import EvalEnv
+from hookgate.policy.match.base import EvalEnv, Outcome
 from hookgate.policy.match.text import TextIndex
 
 __all__ = ["EMPTY_BUCKET", "Bucket", "EventTable", "Hits", "Route", "build_event_tables"]
 
-MAX_MEMO = 4096
-_TOKENS = itertools.count()  # distinct tool names remembered per event (tool names come from events: bound them)
+MAX_MEMO = 4096  # distinct tool names remembered per event (tool names come from events: bound them)
+_TOKENS = itertools.count()
 
 
 class EventTable:
@@ -73,7 +74,7 @@ class EventTable:
         if tool is not None:
             parts.append(self.exact.get(tool, EMPTY_BUCKET))
             parts.append(self._pattern_bucket(tool))
-        route = Route(tuple(b for b in parts if b.rules))
+        route = Route(tuple(b for b in parts if b.rules), tool=tool)
         if len(self.memo) < MAX_MEMO:
             self.memo[tool] = route
         return route
@@ -109,24 +110,40 @@ class Route:
     The buckets' always-lists and field groups are flattened here once, so an
     event walks one tuple of groups however many buckets the tool meets."""
 
-    __slots__ = ("always", "buckets", "by_key", "groups", "static", "static_asks", "static_decision",
+    __slots__ = ("always", "buckets", "by_key", "folded", "groups", "static", "static_asks", "static_decision",
                  "static_modify", "token")
 
-    def __init__(self, buckets: tuple[Bucket, ...]) -> None:
+    def __init__(self, buckets: tuple[Bucket, ...], *, tool: str | None = None) -> None:
+        """``tool``: the name every event of this route has in ``tool_name``, so rules whose conditions
+        read only that are decided here (:mod:`~hookgate.policy.compiler.tool_fold`); ``folded`` says
+        whether any was, and the engine takes such a route only for events that name the tool there."""
         self.buckets = buckets
+        if len(buckets) == 1:
+            self.by_key = buckets[0].by_key
+        else:
+            self.by_key = {k: r for b in buckets for k, r in b.by_key.items()}
         merged = {r.key: r for b in buckets for r in b.static}
+        always = [k for b in buckets for k in b.always]
+        self.folded = False
+        if tool is not None and always:
+            kept = []
+            for key in always:
+                answer = fold_on_tool(self.by_key[key], tool)
+                if answer is None:
+                    kept.append(key)
+                    continue
+                self.folded = True
+                if answer is Outcome.YES:
+                    merged[key] = self.by_key[key]
+            always = kept
         self.static: tuple[CompiledRule, ...] = tuple(merged[k] for k in sorted(merged))
         self.static_decision: Any = None
         #: names this route's unconditional set in remembered decisions (unique for the process's life)
         self.token = next(_TOKENS)
         self.static_asks = tuple(r for r in self.static if isinstance(r.action, AskSpec))
         self.static_modify = any(isinstance(r.action, ModifySpec) for r in self.static)
-        self.always: tuple[int, ...] = tuple(k for b in buckets for k in b.always)
+        self.always: tuple[int, ...] = tuple(always)
         self.groups = tuple(g for b in buckets for g in b.groups)
-        if len(buckets) == 1:
-            self.by_key = buckets[0].by_key
-        else:
-            self.by_key = {k: r for b in buckets for k, r in b.by_key.items()}
 
     def collect(self, data: Mapping[str, Any], env: EvalEnv) -> Hits | None:
         """The conditional rules of every bucket that may match ``data`` (None: not one)."""

@@ -1,0 +1,53 @@
+"""Rules whose conditions read only the tool's name, decided once per tool.
+
+Within one route the tool name is fixed, so a rule such as "deny
+``mcp__github__*`` unless ``tool_name`` is one of these" gives every event of
+that tool the same answer. When the route is built, such a rule joins the
+route's unconditional rules (it holds) or leaves the route (it cannot),
+instead of being evaluated on every event. Only the rules no field index
+holds (the always-list) are folded, and only text, comparison and length
+operators qualify: nothing that reads the file system or the environment.
+"""
+
+from __future__ import annotations
+
+from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.conditions.nodes import AllOf, AnyOf, Cond, Constant, FieldCond, Not
+from hookgate.policy.conditions.operators import Compare, Length
+from hookgate.policy.match.base import EvalEnv, Outcome
+from hookgate.policy.match.text import Regex, TextOp
+
+__all__ = ["TOOL_FIELD", "fold_on_tool"]
+
+#: the field path a folded condition may read; the engine checks an event names its tool there
+TOOL_FIELD = "tool_name"
+_PURE_OPS = (TextOp, Regex, Compare, Length)
+_ENV = EvalEnv()
+
+
+def fold_on_tool(rule: CompiledRule, tool: str) -> Outcome | None:
+    """YES or NO when ``rule`` has that answer for every event naming ``tool``; None otherwise."""
+    if not _reads_only_tool(rule.when) or not _reads_only_tool(rule.unless):
+        return None
+    data = {TOOL_FIELD: tool}
+    when = rule.when.test(data, _ENV).outcome if rule.when is not None else Outcome.YES
+    if when is Outcome.NO:
+        return Outcome.NO
+    unless = rule.unless.test(data, _ENV).outcome if rule.unless is not None else Outcome.NO
+    if unless is Outcome.YES:
+        return Outcome.NO
+    if unless is Outcome.UNKNOWN or when is Outcome.UNKNOWN:
+        return None
+    return Outcome.YES
+
+
+def _reads_only_tool(cond: Cond | None) -> bool:
+    if cond is None or isinstance(cond, Constant):
+        return True
+    if isinstance(cond, FieldCond):
+        return cond.path.text == TOOL_FIELD and all(isinstance(op, _PURE_OPS) for op in cond.ops)
+    if isinstance(cond, AllOf | AnyOf):
+        return all(_reads_only_tool(part) for part in cond.parts)
+    if isinstance(cond, Not):
+        return _reads_only_tool(cond.part)
+    return False
