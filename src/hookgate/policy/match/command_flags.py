@@ -93,70 +93,78 @@ def flags_of(argv: tuple[str, ...]) -> CommandFlags:
     """Read ``argv`` with its program's flag table (cached: many rules ask)."""
     program = argv[0].casefold()
     pf = program_flags(program)
-    sub_index, sub = _subcommand(argv, pf)
+    clusters = pf.style == "gnu"
+    common = split_argv(argv, pf.common.values, clusters=clusters) if pf.style != "dd" else None
+    sub_index, sub = _subcommand(argv, pf, common[1] if common is not None else [])
     table_list = [pf.common] if sub is None else [pf.common, sub]
-    values = frozenset().union(*(t.values for t in table_list))
     options: list[Option]
     operands: list[int]
-    if pf.style == "dd":
+    if common is None:  # dd: key=value operands, no options
         options, operands = [], list(range(1, len(argv)))
+    elif sub is None or not sub.values:  # the split by the common table's values is the split
+        options, operands = common
     else:
-        options, operands = split_argv(argv, values, clusters=pf.style == "gnu")
+        options, operands = split_argv(argv, pf.common.values | sub.values, clusters=clusters)
     spellings = {o.name for o in options}
     spellings.update(f"{o.name}={o.value}" for o in options if o.value is not None)
     if pf.style == "go":  # Go's flag package reads --name as -name
         spellings.update("-" + s[2:] for s in list(spellings) if s.startswith("--"))
+    words = [argv[i] for i in operands]
     names: set[str] = set()
     for table in table_list:
-        names.update(_names_in(table, spellings, [argv[i] for i in operands], abbrev=pf.abbrev))
+        names.update(_names_in(table, spellings, words, abbrev=pf.abbrev))
     return CommandFlags(frozenset(names), frozenset(spellings), tuple(operands), sub_index)
 
 
-def _subcommand(argv: tuple[str, ...], pf: ProgramFlags) -> tuple[int, FlagTable | None]:
+def _subcommand(argv: tuple[str, ...], pf: ProgramFlags, operands: list[int]) -> tuple[int, FlagTable | None]:
+    """The subcommand word (first operand by the common table, skippable words aside) and its table."""
     if not pf.subcommands:
         return -1, None
-    _, operands = split_argv(argv, pf.common.values, clusters=pf.style == "gnu")
     for i in operands:
         word = argv[i]
         if word in pf.skip_words:
             continue
         word = pf.aliases.get(word, word)
-        return i, pf.subcommands.get(word, FlagTable())
+        return i, pf.subcommands.get(word, _NO_TABLE)
     return -1, None
+
+
+_NO_TABLE = FlagTable()
 
 
 def _names_in(table: FlagTable, spellings: set[str], operands: list[str], *, abbrev: bool) -> set[str]:
     """The canonical names ``table`` gives the options spelt in ``spellings`` (and operand forms)."""
     if not table.names:
         return set()
-    exact, by_operand, longs = _table_index(table)
+    exact, by_operand, prefixes = _table_index(table)
     found: set[str] = set()
     for spelling in spellings:
         names = exact.get(spelling)
         if names:
             found.update(names)
+        if abbrev:  # GNU getopt_long and git accept any unambiguous prefix: `--rec` is `--recursive`
+            names = prefixes.get(spelling)
+            if names:
+                found.update(names)
     for head, name in by_operand:
         if name not in found and any(op.startswith(head) and len(op) > len(head) for op in operands):
             found.add(name)
-    if abbrev:  # GNU getopt_long and git accept any unambiguous prefix: `--rec` is `--recursive`
-        for short in spellings:
-            if short.startswith("--") and len(short) >= 4 and "=" not in short:
-                found.update(name for form, name in longs if form.startswith(short))
     return found
 
 
-_TableIndex = tuple[dict[str, list[str]], list[tuple[str, str]], list[tuple[str, str]]]
+_TableIndex = tuple[dict[str, list[str]], list[tuple[str, str]], dict[str, list[str]]]
 _TABLE_INDEX: dict[int, _TableIndex] = {}
 
 
 def _table_index(table: FlagTable) -> _TableIndex:
-    """Per table: names by exact spelling, operand forms, long forms (for abbreviations); built
-    once (tables with names are module constants, so ``id()`` is stable)."""
+    """Per table: names by exact spelling, operand forms, and names by every prefix of a long form
+    that may abbreviate it (``--rec``: four characters at least); built once (tables with names are
+    module constants, so ``id()`` is stable)."""
     found = _TABLE_INDEX.get(id(table))
     if found is None:
         exact: dict[str, list[str]] = {}
         by_operand: list[tuple[str, str]] = []
-        longs: list[tuple[str, str]] = []
+        prefixes: dict[str, list[str]] = {}
         for name, forms in table.names.items():
             for form in forms:
                 if form.startswith("operand:"):
@@ -164,6 +172,7 @@ def _table_index(table: FlagTable) -> _TableIndex:
                     continue
                 exact.setdefault(form, []).append(name)
                 if form.startswith("--") and "=" not in form:
-                    longs.append((form, name))
-        found = _TABLE_INDEX[id(table)] = (exact, by_operand, longs)
+                    for end in range(4, len(form) + 1):
+                        prefixes.setdefault(form[:end], []).append(name)
+        found = _TABLE_INDEX[id(table)] = (exact, by_operand, prefixes)
     return found
