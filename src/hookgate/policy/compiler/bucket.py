@@ -23,7 +23,7 @@ from hookgate.policy.conditions.domain import domain_index_factory, domain_opera
 from hookgate.policy.conditions.fields import MISSING
 from hookgate.policy.conditions.nodes import FieldCond, conjunction_atoms
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
-from hookgate.policy.match.text import Contains, Equals, Glob, In, Prefix, Regex, Suffix, TextIndex
+from hookgate.policy.match.text import SCALARS, Contains, Equals, Glob, In, Prefix, Regex, Suffix, TextIndex
 
 __all__ = ["EMPTY_BUCKET", "Bucket", "Found", "pick_all"]
 
@@ -186,7 +186,9 @@ class _TextGroup(_Group):
                 self._found(keys, found)
             return
         for value in self.get(data):
-            keys = match_str(value) if type(value) is str else self.index.candidates(value, env)
+            kind = type(value)
+            keys = match_str(value) if kind is str else (
+                self.index.match_scalar(value) if kind in SCALARS else self.index.candidates(value, env))
             if keys:
                 self._found(keys, found)
 

@@ -150,6 +150,11 @@ def iter_leaves(value: Any, depth: int = 0) -> Iterator[Any]:
         yield value
 
 
+_SCALAR_ENV = EvalEnv()
+#: the JSON scalars other than strings: no string leaves, so only equality literals can match them
+SCALARS = (int, float, bool, type(None))
+
+
 def string_leaves(value: Any) -> Iterator[str]:
     """The string leaves of ``value`` (the value itself when it is a string)."""
     if isinstance(value, str):
@@ -417,6 +422,10 @@ class TextIndex:
                 self._memo.clear()
             self._memo[text] = found
         return found
+
+    def match_scalar(self, value: object) -> Sequence[int]:
+        """``candidates`` of a number, boolean or null: only equality literals can hold for one."""
+        return self.candidates(value, _SCALAR_ENV) if self._exact else ()
 
     def candidates(self, value: object, env: EvalEnv) -> list[int]:
         out: list[int] = []
