@@ -150,6 +150,33 @@ def iter_leaves(value: Any, depth: int = 0) -> Iterator[Any]:
         yield value
 
 
+def _leaves(value: Any, *, scalars: bool) -> tuple[list[str], list[Any]]:
+    """:func:`string_leaves` and (when asked) the other scalar leaves of :func:`iter_leaves`, in one
+    walk without a generator per level: a tool input's lists and objects are walked on every event."""
+    strings: list[str] = []
+    others: list[Any] = []
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth < _MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in reversed(item.values()))
+        elif isinstance(item, list | tuple):
+            if depth < _MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in reversed(item))
+        else:
+            if isinstance(item, str):
+                if seen < _MAX_LEAVES:
+                    strings.append(item)
+            elif scalars:
+                others.append(item)
+            seen += 1
+            if seen >= _MAX_LEAVES and not scalars:  # hostile input stays cheap
+                break
+    return strings, others
+
+
 _SCALAR_ENV = EvalEnv()
 #: the JSON scalars other than strings: no string leaves, so only equality literals can match them
 SCALARS = (int, float, bool, type(None))
@@ -432,12 +459,13 @@ class TextIndex:
         if type(value) is str:
             self._one(value, out)
             return out
-        for s in string_leaves(value):
-            self._one(s, out)
-        if self._exact and not isinstance(value, str):
-            for leaf in iter_leaves(value):
-                if not isinstance(leaf, str | dict | list) and leaf.__hash__ is not None:
-                    out.extend(self._exact.get(leaf, ()))
+        strings, scalars = _leaves(value, scalars=bool(self._exact))
+        match_str = self.match_str
+        for s in strings:
+            out.extend(match_str(s))
+        for leaf in scalars:
+            if leaf.__hash__ is not None:
+                out.extend(self._exact.get(leaf, ()))
         return out
 
     def _one(self, s: str, out: list[int]) -> None:
