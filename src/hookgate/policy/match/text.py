@@ -155,26 +155,28 @@ def _leaves(value: Any, *, scalars: bool) -> tuple[list[str], list[Any]]:
     walk without a generator per level: a tool input's lists and objects are walked on every event."""
     strings: list[str] = []
     others: list[Any] = []
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    seen = 0
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            if depth < _MAX_DEPTH:
-                stack.extend((v, depth + 1) for v in reversed(item.values()))
-        elif isinstance(item, list | tuple):
-            if depth < _MAX_DEPTH:
-                stack.extend((v, depth + 1) for v in reversed(item))
-        else:
-            if isinstance(item, str):
-                if seen < _MAX_LEAVES:
-                    strings.append(item)
-            elif scalars:
-                others.append(item)
-            seen += 1
-            if seen >= _MAX_LEAVES and not scalars:  # hostile input stays cheap
-                break
+    _collect(value, 0, strings, others if scalars else None, [0])
     return strings, others
+
+
+def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None, seen: list[int]) -> None:
+    """Depth-first, in order; ``seen[0]`` counts leaves, as :func:`string_leaves` does for its cut-off."""
+    if isinstance(item, str):
+        if seen[0] < _MAX_LEAVES:
+            strings.append(item)
+        seen[0] += 1
+    elif isinstance(item, dict):
+        if depth < _MAX_DEPTH:
+            for v in item.values():
+                _collect(v, depth + 1, strings, others, seen)
+    elif isinstance(item, (list, tuple)):  # a tuple of types: faster than `list | tuple` here
+        if depth < _MAX_DEPTH:
+            for v in item:
+                _collect(v, depth + 1, strings, others, seen)
+    else:
+        if others is not None:
+            others.append(item)
+        seen[0] += 1
 
 
 _SCALAR_ENV = EvalEnv()
