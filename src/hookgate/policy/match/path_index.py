@@ -118,9 +118,6 @@ class _Table:
 
     def absolute(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
         """The prefix tables made absolute for these bases (``None``: unknown, every rule of that anchor)."""
-        return self._build(homes, workspaces)
-
-    def _build(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
         merged: dict[str, _Keys] = dict(self.maps.get("root", _EMPTY))
         for kind, bases in (("home", homes), ("workspace", workspaces)):
             table = self.maps.get(kind, _EMPTY)
