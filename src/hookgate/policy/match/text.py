@@ -160,7 +160,10 @@ def _leaves(value: Any, *, scalars: bool) -> tuple[list[str], list[Any]]:
 
 
 def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None, seen: list[int]) -> None:
-    """Depth-first, in order; ``seen[0]`` counts leaves, as :func:`string_leaves` does for its cut-off."""
+    """Depth-first, in order; ``seen[0]`` counts leaves, as :func:`string_leaves` does for its cut-off
+    (past it, only equality literals still look, as :func:`iter_leaves` does: hostile input stays cheap)."""
+    if others is None and seen[0] >= _MAX_LEAVES:
+        return
     if isinstance(item, str):
         if seen[0] < _MAX_LEAVES:
             strings.append(item)
