@@ -94,7 +94,7 @@ class Plan:
                 return self._traced(table, tool, data, env or self.env_for(data))
         route = table.memo.get(tool) or table.route(tool)
         if route.folded and TOOL_FIELD in data and data[TOOL_FIELD] is not tool:
-            route = Route(route.buckets)  # named by `name`, `tool_name` null: conditions see null, not the tool
+            route = route.unfolded()  # named by `name`, `tool_name` null: conditions see null, not the tool
         if not route.buckets:
             return CONTINUE
         if env is None:

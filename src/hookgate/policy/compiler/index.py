@@ -110,14 +110,15 @@ class Route:
     The buckets' always-lists and field groups are flattened here once, so an
     event walks one tuple of groups however many buckets the tool meets."""
 
-    __slots__ = ("always", "buckets", "by_key", "folded", "groups", "static", "static_asks", "static_decision",
-                 "static_modify", "token")
+    __slots__ = ("_unfolded", "always", "buckets", "by_key", "folded", "groups", "static", "static_asks",
+                 "static_decision", "static_modify", "token")
 
     def __init__(self, buckets: tuple[Bucket, ...], *, tool: str | None = None) -> None:
         """``tool``: the name every event of this route has in ``tool_name``, so rules whose conditions
         read only that are decided here (:mod:`~hookgate.policy.compiler.tool_fold`); ``folded`` says
         whether any was, and the engine takes such a route only for events that name the tool there."""
         self.buckets = buckets
+        self._unfolded: Route | None = None
         if len(buckets) == 1:
             self.by_key = buckets[0].by_key
         else:
@@ -144,6 +145,15 @@ class Route:
         self.static_modify = any(isinstance(r.action, ModifySpec) for r in self.static)
         self.always: tuple[int, ...] = tuple(always)
         self.groups = tuple(g for b in buckets for g in b.groups)
+
+    def unfolded(self) -> Route:
+        """This route without rules decided on the tool name (for an event that names its tool by
+        ``name`` while ``tool_name`` is null: its conditions see the null); built once."""
+        if not self.folded:
+            return self
+        if self._unfolded is None:
+            self._unfolded = Route(self.buckets)
+        return self._unfolded
 
     def collect(self, data: Mapping[str, Any], env: EvalEnv) -> Hits | None:
         """The conditional rules of every bucket that may match ``data`` (None: not one)."""

@@ -29,7 +29,13 @@ def fold_on_tool(rule: CompiledRule, tool: str) -> Outcome | None:
     """YES or NO when ``rule`` has that answer for every event naming ``tool``; None otherwise."""
     if not _reads_only_tool(rule.when) or not _reads_only_tool(rule.unless):
         return None
-    data = {TOOL_FIELD: tool}
+    try:
+        return _answer(rule, {TOOL_FIELD: tool})
+    except Exception:  # left to the engine, which denies naming the rule when evaluating it fails
+        return None
+
+
+def _answer(rule: CompiledRule, data: dict[str, str]) -> Outcome | None:
     when = rule.when.test(data, _ENV).outcome if rule.when is not None else Outcome.YES
     if when is Outcome.NO:
         return Outcome.NO
