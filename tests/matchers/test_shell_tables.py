@@ -19,7 +19,7 @@ from hookgate.policy.match.shell.analyze import _plain
 #: module-level string collections of the parser that are not tables of program names
 NOT_PROGRAM_TABLES = {
     "GIT_CODE_KEYS", "CODE_ENV", "REDIRECTS", "WRITE_OPS", "READ_OPS", "_RANK", "_SIMPLE", "_EXPANSIONS",
-    "_KNOWN_NAMES",
+    "_KNOWN_NAMES", "_OPERATORS",
 }
 
 

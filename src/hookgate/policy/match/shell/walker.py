@@ -44,9 +44,15 @@ _REDIRECT_IDS = kind_ids(*REDIRECTS)
 _COMPOUND = kind_ids("subshell", "compound_statement")
 _COMMENT = kind_ids("comment")
 _needs_work = UNSAFE.search  # a word with quoting, escapes, globs or braces takes the slow path
-#: words of characters no shell gives a meaning, one space apart, the first a name (not `-`, not a number):
+#: words of characters no shell gives a meaning, one space apart, the first a name (not `-`, not a number,
+#: not an assignment), no other starting with `=` (the grammar reads a lone `==` as a test operator):
 #: one simple command, no parse needed
-_PLAIN_LINE = re.compile(r"[A-Za-z_./][A-Za-z0-9_./,:@%+-]*(?: [A-Za-z0-9_./,:@%+-]+)*").fullmatch
+_PLAIN_COMMAND = r"[A-Za-z_./][A-Za-z0-9_./,:@%+-]*(?: [A-Za-z0-9_./,:@%+-][A-Za-z0-9_./,:@%+=-]*)*"
+_PLAIN_LINE = re.compile(_PLAIN_COMMAND).fullmatch
+#: such commands joined by ` && `, ` || `, ` | ` or `; ` (``cd app && git push``): lists and pipelines whose
+#: tree is known from the operators alone
+_PLAIN_LIST = re.compile(rf"{_PLAIN_COMMAND}(?:(?: &&| \|\|| \||;| ;) {_PLAIN_COMMAND})+").fullmatch
+_PLAIN_TOKEN = re.compile(r"&&|\|\||\||;|[^ ;]+")
 _NAME_IDS = kind_ids("word", "number")
 _PROGRAM = kind_ids("program")
 _KNOWN_NAMES: dict[str, bool] = {}
@@ -89,22 +95,45 @@ class Walker:
             self.ctx.unknown(f"command of {len(self.src)} bytes is too long to analyse", self.via)
             return Feed("opaque", desc="an oversized script")
         text = self.words.str
-        if _PLAIN_LINE(text) is not None and is_command_name(text.partition(" ")[0]):
-            return self._plain_line(text, stdin)
+        if _PLAIN_LINE(text) is not None:
+            if is_command_name(text.partition(" ")[0]):
+                return self._plain_command(text, 0, len(text), stdin)
+        elif _PLAIN_LIST(text) is not None:
+            statements = _plain_statements(text)
+            if statements is not None:
+                return self._plain_list(text, statements, stdin)
         root = parse_tree(self.src)
         if root.has_error:
             self._report_error(root)
         return self.stmt(root, stdin, ())
 
-    def _plain_line(self, text: str, stdin: Feed | None) -> Feed:
-        """One simple command of bare words (``git status``, ``npm run test:unit``): the command the
-        tree walk would build, without the tree. Kept identical by ``tests/matchers/test_shell_plain_line.py``."""
+    def _plain_command(self, text: str, start: int, end: int, stdin: Feed | None) -> Feed:
+        """One simple command of bare words (``git status``, ``npm run test:unit``) at ``text[start:end]``:
+        the command the tree walk would build, without the tree. Kept identical by
+        ``tests/matchers/test_shell_plain_line.py``."""
         words: list[Word] = []
-        pos = 0
-        for word in text.split(" "):
+        pos = start
+        line = text[start:end]
+        for word in line.split(" "):
             words.append(_new(Word, (word, True, word, word, pos, None, False)))
             pos += len(word) + 1
-        return analyze(self.ctx, _new(RawCommand, (words, [], (), stdin, self.via, (), text, self.src, None)))
+        return analyze(self.ctx, _new(RawCommand, (words, [], (), stdin, self.via, (), line, self.src, None)))
+
+    def _plain_list(self, text: str, statements: _Statements, stdin: Feed | None) -> Feed:
+        """Plain commands joined by operators, walked as :meth:`stmt` walks their tree: statements
+        (``;``) one after the other, each a left-nested ``&&``/``||`` list of pipelines."""
+        outs: list[Feed] = []
+        for statement in statements:
+            acc: Feed | None = None
+            for pipeline in statement:
+                feed = stdin
+                for start, end in pipeline:
+                    feed = self._plain_command(text, start, end, feed)
+                out = feed if feed is not None else NOTHING
+                acc = out if acc is None else combine([acc, out])
+            assert acc is not None  # a statement has at least one pipeline
+            outs.append(acc)
+        return outs[0] if len(outs) == 1 else combine(outs)
 
     def _report_error(self, root: Node) -> None:
         stack = [root]
@@ -280,6 +309,42 @@ class Walker:
         for child in node.children:
             if child.is_named:
                 self.stmt(child, None, ())
+
+
+#: statements -> pipelines (``&&``/``||`` operands) -> commands, as (start, end) offsets
+_Statements = list[list[list[tuple[int, int]]]]
+
+
+def _plain_statements(text: str) -> _Statements | None:
+    """The structure of a line :data:`_PLAIN_LIST` accepted; None if a command's first word is not
+    a plain command name to the grammar (a keyword after ``&&`` is the grammar's business), or if
+    a pipeline of three or more commands comes before ``&&``/``||``: tree-sitter-bash nests
+    ``a | b | c && d`` as ``a | (b | c && d)``, so ``d`` is walked with ``a``'s output on its stdin
+    (stricter than bash), and the shortcut must give what the tree gives."""
+    statements: _Statements = [[[]]]
+    start = end = -1
+    for token in _PLAIN_TOKEN.finditer(text):
+        word = token.group()
+        if word in _OPERATORS:
+            statements[-1][-1].append((start, end))
+            start = -1
+            if word == ";":
+                statements.append([[]])
+            elif word != "|":
+                if len(statements[-1][-1]) > 2:
+                    return None
+                statements[-1].append([])
+            continue
+        if start < 0:
+            if not is_command_name(word):
+                return None
+            start = token.start()
+        end = token.end()
+    statements[-1][-1].append((start, end))
+    return statements
+
+
+_OPERATORS = frozenset({"&&", "||", "|", ";"})
 
 
 def _stages(node: Node) -> list[Node]:
