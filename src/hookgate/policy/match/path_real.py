@@ -26,7 +26,8 @@ path cannot be opened or created as written. ``tests/matchers/test_path_real.py`
 checks equality everywhere else on random trees. Cost: a path that exists is
 open + readlink + close (+ fstat for :func:`link_in_parent`); one that does not
 adds a failed open per probe of a binary search for its deepest existing
-ancestor, and one readlink for a dangling link.
+ancestor, and one readlink for a dangling link; one below a directory already
+found missing, two probes (:func:`real_path_in_missing_tree`).
 """
 
 from __future__ import annotations
@@ -206,12 +207,13 @@ def _remember_missing(name: str) -> None:
 
 
 def real_path_in_missing_tree(path: str) -> str | None:
-    """``real_path(path)`` in three probes when ``path`` lies below the directory last found missing
+    """``real_path(path)`` in two probes when ``path`` lies below the directory last found missing
     under the same top directory (files written into a tree still to be created); None when there
     is no such hint or it no longer holds, so the caller takes the general path.
 
-    Sound as a fast path: that directory's parent is resolved now and the directory is seen not to
-    exist and not to be a link now, so nothing below it exists (and ``link_in_parent`` is None)."""
+    Sound as a fast path: that directory's parent is resolved now and ``lstat`` finds no entry by
+    the directory's name now (not even a link, which ``lstat`` does not follow), so nothing below it
+    exists (and ``link_in_parent`` is None)."""
     cut = path.find("/", 1)
     missing = _MISSING_BELOW.get(path[1:cut]) if cut > 0 else None
     if missing is None or path[len(missing) : len(missing) + 1] != "/" or not path.startswith(missing):
@@ -220,14 +222,18 @@ def real_path_in_missing_tree(path: str) -> str | None:
     if "" in rest or "." in rest or ".." in rest:
         return None
     parent, _, name = missing.rpartition("/")
-    existing = _existing(None)
     try:
-        base = _try(existing, parent, path)
-        if base is None or _try(existing, missing, path) is not None or _dangling(missing, path) is not None:
+        base = _try(_existing(None), parent, path)
+        if base is None:
             return None
-    except (_Loop, ValueError):
+        os.lstat(missing)
+    except OSError as err:
+        if err.errno not in _MISSING:
+            return None
+        return _append(base, [name, *rest])  # the name is free: no file, directory or link
+    except (_Loop, UnknownPath, ValueError):
         return None
-    return _append(base, [name, *rest])
+    return None  # the name exists now (made meanwhile, or a link): the general path decides
 
 
 def link_target(link: str) -> str | None:
