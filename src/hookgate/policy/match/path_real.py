@@ -224,14 +224,15 @@ def real_path_in_missing_tree(path: str) -> str | None:
     parent, _, name = missing.rpartition("/")
     try:
         base = _try(_existing(None), parent, path)
-        if base is None:
-            return None
+    except (_Loop, ValueError):  # an UnknownPath too: the general path raises it
+        return None
+    if base is None:
+        return None
+    try:
         os.lstat(missing)
     except OSError as err:
-        if err.errno not in _MISSING:
-            return None
-        return _append(base, [name, *rest])  # the name is free: no file, directory or link
-    except (_Loop, UnknownPath, ValueError):
+        return _append(base, [name, *rest]) if err.errno in _MISSING else None  # missing: no file, dir or link
+    except ValueError:
         return None
     return None  # the name exists now (made meanwhile, or a link): the general path decides
 
