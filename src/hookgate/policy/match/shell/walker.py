@@ -52,7 +52,6 @@ _PLAIN_LINE = re.compile(_PLAIN_COMMAND).fullmatch
 #: such commands joined by ` && `, ` || `, ` | ` or `; ` (``cd app && git push``): lists and pipelines whose
 #: tree is known from the operators alone
 _PLAIN_LIST = re.compile(rf"{_PLAIN_COMMAND}(?:(?: &&| \|\|| \||;| ;) {_PLAIN_COMMAND})+").fullmatch
-_PLAIN_TOKEN = re.compile(r"&&|\|\||\||;|[^ ;]+")
 _NAME_IDS = kind_ids("word", "number")
 _PROGRAM = kind_ids("program")
 _KNOWN_NAMES: dict[str, bool] = {}
@@ -320,26 +319,36 @@ def _plain_statements(text: str) -> _Statements | None:
     a plain command name to the grammar (a keyword after ``&&`` is the grammar's business), or if
     a pipeline of three or more commands comes before ``&&``/``||``: tree-sitter-bash nests
     ``a | b | c && d`` as ``a | (b | c && d)``, so ``d`` is walked with ``a``'s output on its stdin
-    (stricter than bash), and the shortcut must give what the tree gives."""
+    (stricter than bash), and the shortcut must give what the tree gives.
+
+    The pattern guarantees single spaces between tokens and ``;`` only alone or closing a word."""
     statements: _Statements = [[[]]]
     start = end = -1
-    for token in _PLAIN_TOKEN.finditer(text):
-        word = token.group()
-        if word in _OPERATORS:
-            statements[-1][-1].append((start, end))
-            start = -1
-            if word == ";":
-                statements.append([[]])
-            elif word != "|":
-                if len(statements[-1][-1]) > 2:
+    pos = 0
+    for token in text.split(" "):
+        size = len(token)
+        if token in _OPERATORS:
+            op = token
+        else:
+            word = token[:-1] if token[-1] == ";" else token
+            if start < 0:
+                if not is_command_name(word):
                     return None
-                statements[-1].append([])
-            continue
-        if start < 0:
-            if not is_command_name(word):
+                start = pos
+            end = pos + len(word)
+            if len(word) == size:
+                pos += size + 1
+                continue
+            op = ";"  # `word;`: the word ends its command
+        pos += size + 1
+        statements[-1][-1].append((start, end))
+        start = -1
+        if op == ";":
+            statements.append([[]])
+        elif op != "|":
+            if len(statements[-1][-1]) > 2:
                 return None
-            start = token.start()
-        end = token.end()
+            statements[-1].append([])
     statements[-1][-1].append((start, end))
     return statements
 
