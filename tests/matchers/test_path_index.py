@@ -32,6 +32,9 @@ SPECS: list[object] = [
     "**",
     "/**/*.key",
     "**/secrets/**",
+    "**/.github/workflows/**",
+    "**/node_modules/*/bin/**",
+    "**/*/**",
     {"in": "secrets"},
     {"outside": "workspace"},
     {"under": "~/.ssh"},
@@ -39,6 +42,7 @@ SPECS: list[object] = [
     {"glob": "~/.SSH/**", "case_insensitive": True},
     {"glob": "**/.ENV", "case_insensitive": True},
     {"glob": "/ETC/*", "case_insensitive": True},
+    {"glob": "**/.GitHub/Workflows/**", "case_insensitive": True},
     {"glob": ["/var/log/**", "**/.npmrc"]},
     {"glob": "~/.ssh/**", "follow_symlinks": False},
 ]
@@ -62,6 +66,13 @@ PATHS = [
     "id_ed25519",
     ".git/config",
     "a/secrets/b/c.txt",
+    "secrets",
+    "/repo/.github/workflows/ci.yml",
+    "/repo/.GITHUB/WORKFLOWS/ci.yml",
+    ".github/workflows",
+    "/repo/.github/workflows-old/ci.yml",
+    "web/node_modules/x/bin/run",
+    "~/.github/x",
     "/opt/x.key",
     "yarn.lock",
     "../other/file",
@@ -129,8 +140,10 @@ def test_many_rules_give_few_candidates() -> None:
     specs: list[object] = [f"/srv/app{i}/**" for i in range(1000)]
     specs += [f"~/.config/tool{i}/*.json" for i in range(1000)]
     specs += [f"**/secret{i}.txt" for i in range(1000)]
+    specs += [f"**/vendor{i}/generated/**" for i in range(1000)]  # filed by a name the path must contain
     index, _ = _build(specs)
-    for value, expected in (("/srv/app7/x", 7), ("~/.config/tool3/a.json", 1003), ("deep/secret5.txt", 2005)):
+    for value, expected in (("/srv/app7/x", 7), ("~/.config/tool3/a.json", 1003), ("deep/secret5.txt", 2005),
+                            ("/repo/vendor9/generated/x.go", 3009)):
         found = list(index.candidates(value, ENV))
         assert expected in found
         assert len(found) <= 3

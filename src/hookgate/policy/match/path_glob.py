@@ -59,7 +59,9 @@ class Glob:
     ``prefix`` is the literal leading directory (``/etc`` for ``/etc/**``,
     ``.ssh`` for ``~/.ssh/*``), ``basename`` the literal last segment and
     ``suffix`` / ``stem`` the literal tail / head of the last segment (``.pem``
-    for ``*.pem``, ``.env.`` for ``.env.*``);
+    for ``*.pem``, ``.env.`` for ``.env.*``); for a glob matched anywhere with
+    none of those, ``segments`` are its literal segments (``.github`` and
+    ``workflows`` for ``**/.github/workflows/**``), names every matching path has;
     :class:`~hookgate.policy.match.path_index.PathIndex` keys on them.
     """
 
@@ -71,6 +73,7 @@ class Glob:
     suffix: str | None
     stem: str | None
     tail: str | None = None  # ROOT only: the glob after ``prefix``, to re-anchor it elsewhere
+    segments: tuple[str, ...] = ()
 
     def matches(self, part: str) -> bool:
         """Raises :class:`~hookgate.policy.match.path_regex.RegexError` if it cannot tell."""
@@ -246,10 +249,13 @@ def _translate(pattern: str, *, case_insensitive: bool) -> Glob:
     suffix = None if basename or last == "**" else _literal_tail(last)
     stem = None if basename or last == "**" else _literal_head(last)
     tail = "/".join(segs[len(literal) :]) if anchor is Anchor.ROOT else None
+    segments: tuple[str, ...] = ()
+    if anchor is Anchor.ANYWHERE and basename is None and suffix is None and stem is None:
+        segments = tuple(dict.fromkeys(seg for seg in segs if _is_literal(seg)))
     program = GlobRegex(regex)  # shared through the glob: identical globs are one object (_GLOBS)
     if len(regex) > EAGER_CHARS:
         program.build()
-    return Glob(pattern, anchor, program, prefix, basename, suffix, stem, tail)
+    return Glob(pattern, anchor, program, prefix, basename, suffix, stem, tail, segments)
 
 
 def compile_globs(pattern: str, *, case_insensitive: bool = False) -> tuple[Glob, ...]:

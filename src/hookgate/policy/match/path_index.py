@@ -7,7 +7,10 @@ Each rule is filed under a literal fact every path it can match must have:
   by walking the path's ancestors in a dict;
 * else the literal last segment (``**/.env``), its literal tail (``*.pem``)
   or head (``.env.*``), looked up by the basename;
-* else (``outside:``, ``under:`` only, ``**/x/**``) an always-list.
+* else a literal segment of a glob matched anywhere (``.github`` or
+  ``workflows`` for ``**/.github/workflows/**``: the one fewest rules are
+  filed under so far), looked up by each name of the path;
+* else (``outside:``, ``under:`` only, ``**/*/**``) an always-list.
 
 A rule with several globs is filed under each. ``candidates`` normalises and
 resolves the path once (all names: the path, its symlink target, the link in
@@ -34,10 +37,10 @@ from hookgate.policy.match.path_norm import (
 
 __all__ = ["PathIndex"]
 
-_Entry = tuple[str, str]  # (kind, key): kind in root/home/workspace/base/suffix/stem
+_Entry = tuple[str, str]  # (kind, key): kind in root/home/workspace/base/suffix/stem/segment
 
 
-def _entry(glob: Glob) -> _Entry | None:
+def _entry(glob: Glob, table: _Table) -> _Entry | None:
     """The most selective literal fact of one glob, or ``None`` if it has none."""
     if glob.anchor is Anchor.ROOT:
         return "root", glob.prefix
@@ -51,6 +54,8 @@ def _entry(glob: Glob) -> _Entry | None:
         return "suffix", glob.suffix
     if glob.stem is not None:
         return "stem", glob.stem
+    if glob.segments:
+        return "segment", table.rarest_segment(glob.segments)
     return None
 
 
@@ -81,6 +86,7 @@ class _Table:
         self.maps: dict[str, dict[str, _Keys]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {"suffix": (), "stem": ()}
         self._basenames = False  # any rule filed by its last name (literal, tail or head)
+        self._segments: dict[str, _Keys] | None = None  # rules filed by a name anywhere in the path
 
     def add(self, entry: _Entry, key: int) -> None:
         kind, literal = entry
@@ -89,10 +95,17 @@ class _Table:
         if kind in self.lengths and len(literal) not in self.lengths[kind]:
             self.lengths[kind] = tuple(sorted((*self.lengths[kind], len(literal))))
         self._basenames = self._basenames or kind in ("base", "suffix", "stem")
+        if kind == "segment":
+            self._segments = table
+
+    def rarest_segment(self, names: tuple[str, ...]) -> str:
+        """Of a glob's literal segments, the one the fewest rules are filed under (then the longest)."""
+        filed = self._segments or _EMPTY
+        return min(names, key=lambda name: (len(filed.get(name, ())), -len(name)))
 
     def lookup(self, name: str, prefixes: dict[str, _Keys], depths: tuple[int, ...], out: set[int]) -> None:
         """Add to ``out`` every key filed under a fact ``name`` has (``prefixes``/``depths``: :meth:`absolute`)."""
-        if depths:
+        if depths or self._segments is not None:
             parts = name.split("/")
             top = len(parts) - 1 if name != "/" else 0
             for depth in depths:
@@ -101,6 +114,12 @@ class _Table:
                 keys = prefixes.get("/".join(parts[: depth + 1]) if depth else "/")
                 if keys:
                     out.update(keys)
+            segments = self._segments
+            if segments is not None:
+                for part in parts:
+                    keys = segments.get(part)
+                    if keys:
+                        out.update(keys)
         if self._basenames:
             self._by_basename(name[name.rfind("/") + 1 :], out)
 
@@ -154,21 +173,21 @@ class PathIndex:
         self._matchers[key] = matcher
         if matcher.home:
             self._homes[matcher.home] = None
-        entries = self._entries(matcher)
+        table = self._tables[matcher.case_insensitive]
+        entries = self._entries(matcher, table)
         if entries is None:
             self._always.append(key)
             return
-        table = self._tables[matcher.case_insensitive]
         for entry in dict.fromkeys(entries):
             table.add(entry, key)
 
     @staticmethod
-    def _entries(matcher: PathMatcher) -> list[_Entry] | None:
+    def _entries(matcher: PathMatcher, table: _Table) -> list[_Entry] | None:
         """Entries of the first group whose every glob can be indexed (all groups must hold)."""
         if matcher.outside:
             return None
         for group in matcher.groups:
-            entries = [_entry(g) for g in group.globs]
+            entries = [_entry(g, table) for g in group.globs]
             if all(e is not None for e in entries):
                 return [e for e in entries if e is not None]
         return None
