@@ -1,9 +1,13 @@
 """A bucket: the rules one (event, tool) pair can meet, with one index per indexed field.
 
-Each rule whose ``when`` is a conjunction is filed under its most selective
-indexable atom (``equals``/``in`` as hash lookups, ``prefix`` in a trie,
-regexes in one RE2 set, domain operators in their own ``*Index``); the
-others sit on an always-list. For one event a bucket reports, per rule that
+Each rule is filed under a *cover* of its ``when``: atoms one of which holds
+(or is not understood) whenever the ``when`` does. For a conjunction that is
+its most selective indexable atom (``equals``/``in`` as hash lookups,
+``prefix`` in a trie, regexes in one RE2 set, domain operators in their own
+``*Index``); for a disjunction (``any:``, and the ``path:`` shorthand over the
+three path fields) the covers of all its branches, so a rule is a candidate
+when any branch's index lets it through. Rules without a cover (a ``not``, a
+branch with nothing indexable) sit on an always-list. For one event a bucket reports, per rule that
 may match, either ``None`` (evaluate it) or the answer of its ``when``
 already known: a rule whose whole ``when`` is the indexed test is *decided*
 by the index (a text index answers exactly; a command line is parsed once
@@ -21,7 +25,7 @@ from hookgate.policy.compiler.flood import Flood, FloodSet, flood_member
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.conditions.domain import domain_index_factory, domain_operator_of
 from hookgate.policy.conditions.fields import MISSING
-from hookgate.policy.conditions.nodes import FieldCond, conjunction_atoms
+from hookgate.policy.conditions.nodes import AllOf, AnyOf, FieldCond
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.text import SCALARS, Contains, Equals, Glob, In, Prefix, Regex, Suffix, TextIndex
 
@@ -63,20 +67,50 @@ def _rank(op: object) -> tuple[int, str] | None:
     return None
 
 
-def _pick(rule: CompiledRule) -> tuple[FieldCond, object, str] | None:
-    """The most selective indexable atom of the rule's ``when`` (None: the rule goes on the always-list)."""
+#: one indexed atom: the field condition, the operator filed, and the index kind
+Pick = tuple[FieldCond, object, str]
+
+
+def _pick(rule: CompiledRule) -> list[Pick] | None:
+    """The atoms the rule is filed under (None: the rule goes on the always-list)."""
     when = rule.when
     if when is None:
         return None
-    best: tuple[int, FieldCond, object, str] | None = None
-    for atom in [when] if type(when) is FieldCond else conjunction_atoms(when):
-        if atom.exists is False:
-            continue
-        for op in atom.ops:
+    cover = _cover(when)
+    return None if cover is None else cover[1]
+
+
+def _cover(cond: object) -> tuple[int, list[Pick]] | None:
+    """Indexable atoms one of which holds or is UNKNOWN whenever ``cond`` does, with the worst
+    selectivity among them; None when there are none. A conjunction needs one part covered (the
+    most selective, the first on a tie); a disjunction needs every branch covered."""
+    if type(cond) is FieldCond:
+        if cond.exists is False:
+            return None
+        best: tuple[int, list[Pick]] | None = None
+        for op in cond.ops:
             r = _rank(op)
             if r is not None and (best is None or r[0] < best[0]):
-                best = (r[0], atom, op, r[1])
-    return None if best is None else (best[1], best[2], best[3])
+                best = (r[0], [(cond, op, r[1])])
+        return best
+    if isinstance(cond, AllOf):
+        chosen: tuple[int, list[Pick]] | None = None
+        for part in cond.parts:
+            found = _cover(part)
+            if found is not None and (chosen is None or (found[0], len(found[1])) < (chosen[0], len(chosen[1]))):
+                chosen = found
+        return chosen
+    if isinstance(cond, AnyOf) and cond.parts:
+        atoms: list[Pick] = []
+        worst = 0
+        for part in cond.parts:
+            found = _cover(part)
+            if found is None:
+                return None
+            worst = max(worst, found[0])
+            atoms += found[1]
+        return worst, atoms
+    return None
 
 
 def _new_domain_index(kind: str) -> Any:
@@ -145,6 +179,7 @@ class _Group:
             self.decided[rule.key] = _Decided(rule, atom, inner)
 
     def freeze(self, rules: Mapping[int, CompiledRule], *, on_ask_deny: bool) -> None:
+        self.keys = list(dict.fromkeys(self.keys))  # a rule filed under several atoms of this field
         freeze = getattr(self.index, "freeze", None)
         if freeze is not None:
             freeze()
@@ -314,7 +349,7 @@ class Bucket:
     __slots__ = ("always", "by_key", "dynamic", "groups", "rules", "static")
 
     def __init__(self, rules: Iterable[CompiledRule], *, on_ask_deny: bool = False,
-                 picks: dict[int, tuple[FieldCond, object, str] | None] | None = None) -> None:
+                 picks: dict[int, list[Pick] | None] | None = None) -> None:
         """``picks``: each rule's indexed atom, when the caller already chose it (a rule of several
         tools sits in several buckets)."""
         self.rules: tuple[CompiledRule, ...] = tuple(sorted(rules, key=_BY_KEY))
@@ -333,11 +368,11 @@ class Bucket:
             if picked is None:
                 always.append(rule.key)
                 continue
-            atom, op, kind = picked
-            group = groups.get((atom.path.text, kind))
-            if group is None:
-                group = groups[(atom.path.text, kind)] = _new_group(atom, kind)
-            group.add(rule, atom, op)
+            for atom, op, kind in picked:
+                group = groups.get((atom.path.text, kind))
+                if group is None:
+                    group = groups[(atom.path.text, kind)] = _new_group(atom, kind)
+                group.add(rule, atom, op)
         for group in groups.values():
             group.freeze(self.by_key, on_ask_deny=on_ask_deny)
         self.always = tuple(always)
@@ -345,7 +380,7 @@ class Bucket:
 
 
 
-def pick_all(rules: Iterable[CompiledRule]) -> dict[int, tuple[FieldCond, object, str] | None]:
+def pick_all(rules: Iterable[CompiledRule]) -> dict[int, list[Pick] | None]:
     """Every rule's indexed atom (see :class:`Bucket`), chosen once."""
     return {rule.key: _pick(rule) for rule in rules}
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from hookgate.policy.conditions.fields import FieldPath
 from hookgate.policy.match.base import NO, EvalEnv, Matcher, MatchResult, Outcome
 
-__all__ = ["ALWAYS", "NEVER", "AllOf", "AnyOf", "Cond", "Constant", "FieldCond", "Not", "conjunction_atoms"]
+__all__ = ["ALWAYS", "NEVER", "AllOf", "AnyOf", "Cond", "Constant", "FieldCond", "Not"]
 
 _YES, _UNKNOWN = Outcome.YES, Outcome.UNKNOWN
 
@@ -148,15 +148,3 @@ class Not:
         if r.outcome is _UNKNOWN:
             return r
         return MatchResult(_YES, "negated condition did not hold")
-
-
-def conjunction_atoms(cond: Cond) -> list[FieldCond]:
-    """The field conditions that must ALL hold for ``cond`` to hold (index candidates)."""
-    if isinstance(cond, FieldCond):
-        return [cond]
-    if isinstance(cond, AllOf):
-        out: list[FieldCond] = []
-        for part in cond.parts:
-            out.extend(conjunction_atoms(part))
-        return out
-    return []

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from hookgate.policy.match.base import EvalEnv, MatchResult
+from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path import PathMatcher, path_strings
 from hookgate.policy.match.path_glob import Anchor, Glob, fold_case
 from hookgate.policy.match.path_norm import (
@@ -163,6 +163,8 @@ class PathIndex:
         self._homes: dict[str, None] = {}
         self._view_memo: dict[tuple[str | None, str | None], list[_View]] = {}
         self._matchers: dict[int, PathMatcher] = {}
+        #: a rule filed under several matchers of this field (``any:`` of path globs): the others
+        self._more: dict[int, list[PathMatcher]] = {}
 
     def freeze(self) -> None:
         """Called by the plan builder once every rule is added (nothing left to do: kept for the contract)."""
@@ -170,7 +172,10 @@ class PathIndex:
     def add(self, matcher: PathMatcher, key: int) -> None:
         self._view_memo.clear()
         self._all.append(key)
-        self._matchers[key] = matcher
+        if key in self._matchers:
+            self._more.setdefault(key, []).append(matcher)
+        else:
+            self._matchers[key] = matcher
         if matcher.home:
             self._homes[matcher.home] = None
         table = self._tables[matcher.case_insensitive]
@@ -203,7 +208,13 @@ class PathIndex:
         if not keys:
             return {}
         matchers = self._matchers
-        return {key: matchers[key].match_resolved(resolved, env) for key in keys}
+        found = {key: matchers[key].match_resolved(resolved, env) for key in keys}
+        if self._more:
+            for key in keys:
+                more = self._more.get(key)
+                if more is not None:
+                    found[key] = _best(found[key], (m.match_resolved(resolved, env) for m in more))
+        return found
 
     def _resolve(self, value: object, env: EvalEnv) -> list[ResolvedPath]:
         home = self._home(env)
@@ -249,6 +260,17 @@ class PathIndex:
                 self._view_memo.clear()
             self._view_memo[key] = views
         return views
+
+
+def _best(first: MatchResult, others: Iterable[MatchResult]) -> MatchResult:
+    """The answer of several matchers of one rule, any of which may hold: YES, else UNKNOWN, else NO."""
+    best = first
+    for r in others:
+        if best.outcome is Outcome.YES:
+            break
+        if r.outcome is Outcome.YES or (r.outcome is Outcome.UNKNOWN and best.outcome is Outcome.NO):
+            best = r
+    return best
 
 
 @functools.lru_cache(maxsize=256)
