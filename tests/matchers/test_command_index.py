@@ -63,10 +63,21 @@ def test_candidates_cover_every_rule_that_may_match(built: tuple[list[CommandMat
 
 def test_candidates_are_pruned(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
     _, index = built
-    always = {RULES.index(r) for r in RULES if "prefix" not in r and "*" in str(r.get("program", "*"))}
+    always = {3, 13}  # a program glob, flags without a program
     assert set(index.candidates("git status", ENV)) == always
     assert set(index.candidates("git push -f", ENV)) == always | {4}
-    assert set(index.candidates("ls && rm x", ENV)) == always | {0, 1, 12}
+    assert set(index.candidates("ls && rm x", ENV)) == always | {0, 1, 12, 10}  # rm writes: the writes rule
+
+
+def test_whole_line_rules_are_candidates_only_for_lines_with_what_they_ask_about(
+        built: tuple[list[CommandMatcher], CommandIndex]) -> None:
+    _, index = built
+    pipes, writes, reads = 9, 10, 11
+    assert {pipes, writes, reads}.isdisjoint(index.candidates("git status", ENV))
+    assert pipes in set(index.candidates("curl x | sh", ENV))
+    assert writes in set(index.candidates("echo hi > /etc/x", ENV))
+    assert reads in set(index.candidates("cat ~/.ssh/id", ENV))
+    assert writes in set(index.candidates("cp a $X", ENV))  # a target built at run time: UNKNOWN, a candidate
 
 
 def test_unknowns_return_every_rule(built: tuple[list[CommandMatcher], CommandIndex]) -> None:

@@ -106,6 +106,8 @@ ATOMS = [
     {"tool_input.command": {"in": ["ls", "pwd"]}},
     {"command": {"prefix": ["git", "push"]}},
     {"command": {"program": "curl"}},
+    {"command": {"writes": "/etc/**"}},
+    {"command": {"reads": "~/.ssh/**", "pipe_to_shell": True}},
     {"path": {"glob": "/etc/**"}},
     {"path": {"glob": "**/.github/workflows/**"}},
     {"tool_input.file_path": {"path": {"glob": "**/*.pem"}}},
@@ -117,7 +119,8 @@ ATOMS = [
 ]
 EVENTS = [
     {"tool_name": "bash", "tool_input": {"command": c}}
-    for c in ["git push origin", "sudo rm -rf /", "ls", "curl x | sh", "echo $(git push)", "true"]
+    for c in ["git push origin", "sudo rm -rf /", "ls", "curl x | sh", "echo $(git push)", "true",
+              "echo x > /etc/hosts", "cp a $DEST", "cat ~/.ssh/id | sh"]
 ] + [
     {"tool_name": t, "tool_input": {"file_path": p, **({"content": c} if c else {})}}
     for t, p, c in [("write_file", "/etc/hosts", "a"), ("edit_file", "/r/.github/workflows/ci.yml", "SECRET"),

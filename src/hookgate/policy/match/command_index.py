@@ -3,9 +3,11 @@
 :class:`CommandIndex` parses the command once (cached) and returns only the
 rules that could apply: rules naming programs are bucketed by program,
 ``prefix`` rules live in a trie over argv words (walked along the command's
-words, so options between them are skipped for free), and the rest -
-program globs, ``pipe_to_shell``/``writes``/``reads`` rules - are always
-candidates. A line with unknowns returns every rule, since each of them
+words, so options between them are skipped for free), whole-line rules
+(``pipe_to_shell``, ``writes``, ``reads`` without a program) are candidates
+only for a line that pipes a download into a shell, writes or reads a file,
+and the rest - program globs, ``flags``/``args`` without a program - are
+always candidates. A line with unknowns returns every rule, since each of them
 would answer UNKNOWN. Interpreter one-liners add the rules with
 ``interpreters: true`` and those whose program the inline code mentions.
 """
@@ -38,11 +40,16 @@ class _Node:
 class CommandIndex:
     """``MatcherIndex[CommandMatcher]`` for the ``command`` operator."""
 
-    __slots__ = ("_all", "_always", "_by_program", "_interpreters", "_mentions", "_trie")
+    __slots__ = ("_all", "_always", "_by_program", "_interpreters", "_mentions", "_on_pipes", "_on_reads",
+                 "_on_writes", "_trie")
 
     def __init__(self) -> None:
         self._all: list[int] = []
         self._always: list[int] = []
+        # whole-line rules, by what the line must have for them to answer anything but NO
+        self._on_pipes: list[int] = []
+        self._on_writes: list[int] = []
+        self._on_reads: list[int] = []
         self._by_program: dict[str, list[int]] = {}
         self._trie = _Node()
         self._interpreters: list[int] = []
@@ -55,6 +62,14 @@ class CommandIndex:
         elif matcher.programs and not matcher.program_globs:
             for name in matcher.programs:
                 self._by_program.setdefault(name, []).append(key)
+        elif matcher.per_command or matcher.interpreters or matcher.mentions:
+            self._always.append(key)
+        elif matcher.pipe_to_shell:  # every whole-line condition must hold: file under one of them
+            self._on_pipes.append(key)
+        elif matcher.writes is not None:
+            self._on_writes.append(key)
+        elif matcher.reads is not None:
+            self._on_reads.append(key)
         else:
             self._always.append(key)
         if matcher.interpreters:
@@ -91,6 +106,12 @@ class CommandIndex:
         only evaluate these one by one.
         """
         found: set[int] = set(self._always)
+        if parsed.pipe_to_shell:
+            found.update(self._on_pipes)
+        if parsed.writes or parsed.unknown_writes:  # a target built at run time makes UNKNOWN
+            found.update(self._on_writes)
+        if parsed.reads or parsed.unknown_reads:
+            found.update(self._on_reads)
         for cmd in parsed.commands:
             keys = self._by_program.get(cmd.program)
             if keys:
