@@ -291,6 +291,36 @@ def test_under_home_dir(tree: Tree) -> None:
     assert tree.outcome({"under": "~/.ssh"}, "~/.sshx") is Outcome.NO
 
 
+def test_several_directories_under_means_inside_any_of_them(tree: Tree) -> None:
+    """`under: [a, b]` holds for a path in either (it used to need both, so a deny never fired)."""
+    spec = {"under": ["~/.ssh", f"{tree.root}/etc"]}
+    assert tree.outcome(spec, "~/.ssh/id_rsa") is Outcome.YES
+    assert tree.outcome(spec, f"{tree.root}/etc/passwd") is Outcome.YES
+    assert tree.outcome(spec, "src/app.py") is Outcome.NO
+    assert tree.outcome(spec, "key-link") is Outcome.NO  # the link's own name is in neither
+    both = {"under": ["workspace", "~/.ssh"]}
+    assert tree.outcome(both, "key-link") is Outcome.YES  # the link in one, its target in the other
+
+
+def test_several_directories_outside_means_outside_all_of_them(tree: Tree) -> None:
+    spec = {"outside": ["workspace", f"{tree.root}/etc"]}
+    assert tree.outcome(spec, f"{tree.root}/etc/passwd") is Outcome.NO
+    assert tree.outcome(spec, "src/app.py") is Outcome.NO
+    assert tree.outcome(spec, "~/.ssh/id_rsa") is Outcome.YES
+    assert tree.outcome(spec, "key-link") is Outcome.YES  # its target escapes both
+    assert tree.outcome({"outside": ["workspace", "~/.ssh"]}, "key-link") is Outcome.NO
+
+
+def test_a_directory_the_event_cannot_place_decides_only_what_it_could_change(tree: Tree) -> None:
+    no_workspace = EvalEnv(home=tree.home)
+    inside = {"under": ["~/.ssh", "workspace"]}
+    assert tree.outcome(inside, "~/.ssh/id_rsa", no_workspace) is Outcome.YES
+    assert tree.outcome(inside, f"{tree.root}/etc/passwd", no_workspace) is Outcome.UNKNOWN
+    outside = {"outside": ["~/.ssh", "workspace"]}
+    assert tree.outcome(outside, "~/.ssh/id_rsa", no_workspace) is Outcome.NO
+    assert tree.outcome(outside, f"{tree.root}/etc/passwd", no_workspace) is Outcome.UNKNOWN
+
+
 def test_case_insensitive(tree: Tree) -> None:
     spec = {"glob": "~/.SSH/**", "case_insensitive": True}
     assert tree.outcome(spec, "~/.ssh/ID_RSA") is Outcome.YES

@@ -283,20 +283,34 @@ class PathMatcher:
         return ref.bases(env, home, folded=self.case_insensitive)
 
     def _containment(self, names: Sequence[str], env: EvalEnv, home: str | None, *, inside: bool) -> _Verdict:
-        for ref in self.under if inside else self.outside:
-            bases = self._bases(ref, env, home)
-            if bases is None:
-                return _Verdict(Outcome.UNKNOWN, f"`{ref.source}` is not known for this event")
-            within = [any(relative_to(n, b) is not None for b in bases) for n in names]
-            if inside and not all(within):
-                return _NO
-            if not inside and all(within):
-                return _NO
+        """``under``: every name is inside one of the directories; ``outside``: some name is
+        outside all of them (exactly ``not under``). A directory this event cannot place makes
+        the answer UNKNOWN only where it could change it."""
         refs = self.under if inside else self.outside
         if not refs:
             return _Verdict(Outcome.YES)
-        word = "under" if inside else "outside"
-        return _Verdict(Outcome.YES, f"`{{path}}` is {word} `{'`, `'.join(r.source for r in refs)}`")
+        known: list[str] = []
+        unplaced: DirRef | None = None
+        for ref in refs:
+            bases = self._bases(ref, env, home)
+            if bases is None:
+                unplaced = unplaced or ref
+            else:
+                known += bases
+        astray = [n for n in names if not any(relative_to(n, b) is not None for b in known)]
+        if not astray:  # every name is inside a directory this event knows
+            return _Verdict(Outcome.YES, _inside_detail(refs)) if inside else _NO
+        if unplaced is not None:  # the names outside the known ones may be inside this one
+            return _Verdict(Outcome.UNKNOWN, f"`{unplaced.source}` is not known for this event")
+        if inside:
+            return _NO
+        return _Verdict(Outcome.YES, f"`{{path}}` is outside `{'`, `'.join(r.source for r in refs)}`")
+
+
+def _inside_detail(refs: Sequence[DirRef]) -> str:
+    if len(refs) == 1:
+        return f"`{{path}}` is under `{refs[0].source}`"
+    return f"`{{path}}` is under one of `{'`, `'.join(r.source for r in refs)}`"
 
 
 def _hit(group: GlobGroup, name: str, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> Any:
