@@ -14,23 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from traced import plan_of, same_as_traced
 
-from hookgate.policy.api import Plan, compile_files
+from hookgate.policy.api import compile_files
 from hookgate.policy.conditions import FieldPath
 from hookgate.policy.conditions.fields import MISSING
-
-
-def plan_of(tmp_path: Path, rules: str) -> Plan:
-    path = tmp_path / "p.yaml"
-    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
-    return compile_files([path])
-
-
-def same_as_traced(plan: Plan, data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    d = plan.evaluate("tool:pre", data)
-    t = plan.evaluate("tool:pre", data, trace=True)
-    assert (d.effect, d.rules) == (t.effect, t.rules), data
-    return d.effect, d.rules
 
 
 def test_a_command_rule_on_written_paths_is_judged_per_working_directory(tmp_path: Path) -> None:

@@ -10,27 +10,14 @@ to the traced one, which evaluates every rule without any index.
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from traced import plan_of, same_as_traced
 
-from hookgate.policy.api import Plan, compile_files
-
-
-def plan_of(tmp_path: Path, rules: str, name: str = "p.yaml") -> Plan:
-    path = tmp_path / name
-    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
-    return compile_files([path])
-
-
-def same_as_traced(plan: Plan, data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    d = plan.evaluate("tool:pre", data)
-    t = plan.evaluate("tool:pre", data, trace=True)
-    assert (d.effect, d.rules) == (t.effect, t.rules), data
-    return d.effect, d.rules
+from hookgate.policy.api import Plan
 
 
 def write(path: str) -> dict[str, Any]:
