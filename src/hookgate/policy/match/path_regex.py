@@ -41,14 +41,25 @@ class RegexError(ValueError):
     """A program could not be built, or a text cannot be matched (not encodable as UTF-8)."""
 
 
+def _options() -> Any:
+    options = re2.Options()
+    # a file name may hold any byte but NUL and `/`, newlines included: `**` (`.*`) must cross them,
+    # or `~/.ssh/**` would not match `~/.ssh/a\nb` (a `*`, `[^/]*`, always did)
+    options.dot_nl = True
+    return options
+
+
+_OPTIONS = _options()
+
+
 def _build(pattern: str, *, native: bool) -> Any:
     if native and _native is not None:
-        prog = _native.RE2(pattern.encode(), re2.Options())
+        prog = _native.RE2(pattern.encode(), _OPTIONS)
         if not prog.ok():
             raise RegexError(prog.error())
         return prog
     try:
-        return re2.compile(pattern)
+        return re2.compile(pattern, _OPTIONS)
     except re2.error as err:
         raise RegexError(str(err)) from None
 
