@@ -17,7 +17,7 @@ from hookgate.policy.compiler import CompiledRule, CompileState, EventTable
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.index import Hits, Route
 from hookgate.policy.compiler.tool_fold import TOOL_FIELD
-from hookgate.policy.decision import CONTINUE, Decision, TraceEntry
+from hookgate.policy.decision import CONTINUE, EFFECT_RANK, Decision, TraceEntry
 from hookgate.policy.effects import AskSpec, ModifySpec
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_norm import PATH_SCOPE as _SCOPE
@@ -49,8 +49,8 @@ def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv, *,
 class Plan:
     """A compiled policy set: prepare once, evaluate many events."""
 
-    __slots__ = ("_default_env", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids", "rules",
-                 "warnings")
+    __slots__ = ("_default_env", "_effects", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids",
+                 "rules", "warnings")
 
     def __init__(self, state: CompileState, *, loader_warnings: tuple[Diagnostic, ...] = ()) -> None:
         self.rules: tuple[CompiledRule, ...] = tuple(state.rules)
@@ -61,6 +61,7 @@ class Plan:
         self._workspace = state.workspace
         self._default_env = EvalEnv(workspace=state.workspace)
         self._memo: dict[Any, Decision] = {}
+        self._effects: dict[str, str] = {rule.id: rule.effect for rule in self.rules}  # names the rewriters
         self.events: frozenset[str] = frozenset(state.tables)
         self.rule_ids: tuple[str, ...] = tuple(r.id for r in sorted(self.rules, key=lambda r: r.order))
         found = [*loader_warnings, *(d for d in state.diagnostics if not d.is_error)]
@@ -80,7 +81,48 @@ class Plan:
 
     def evaluate(self, event: str, data: Mapping[str, Any], *, trace: bool = False,
                  env: EvalEnv | None = None) -> Decision:
-        """The Decision for one event (``trace=True`` also explains every rule considered)."""
+        """The Decision for one event (``trace=True`` also explains every rule considered).
+
+        When modify rules rewrote the data, the rewritten data is held to the other rules too
+        (:meth:`_gate_rewrite`): what a host runs after a rewrite never escapes a deny or ask."""
+        decision = self._evaluate(event, data, trace=trace, env=env)
+        if decision.data is None or decision.effect == "deny":
+            return decision
+        return self._gate_rewrite(event, decision, trace=trace, env=env)
+
+    def _gate_rewrite(self, event: str, decision: Decision, *, trace: bool, env: EvalEnv | None) -> Decision:
+        """Escalate to the deny or ask the rewritten data meets, if that is stricter.
+
+        Every rule sees the event as it came, so without this check a modify rule could hand
+        the host data that a deny rule would have stopped: a project layer's rewrite would loosen
+        the organisation's deny, which layers must never do. Only the verdict of the second pass
+        is used (its own rewrites are not applied again: a replace is not idempotent)."""
+        rewritten = decision.data
+        assert rewritten is not None
+        check = self._evaluate(event, rewritten, trace=trace, env=env)
+        if check.effect not in ("deny", "ask_user") or EFFECT_RANK[check.effect] <= EFFECT_RANK[decision.effect]:
+            return decision
+        by = ", ".join(f"`{r}`" for r in decision.rules if self._effects.get(r) == "modify") or "a modify rule"
+        entries = decision.trace
+        if entries is not None and check.trace is not None:
+            again = f"on the data rewritten by {by}: "
+            entries = (*entries, *(TraceEntry(t.rule_id, t.matched, t.outcome, again + t.why)
+                                   for t in check.trace if t.matched))
+        return Decision(
+            check.effect,
+            tuple(dict.fromkeys((*check.rules, *decision.rules))),
+            f"{check.reason} (in the data as rewritten by {by})" if check.reason else f"rewritten by {by}",
+            check.user_message,
+            rewritten,
+            check.approval,
+            decision.injections,
+            decision.shadow,
+            tuple(dict.fromkeys((*decision.unknowns, *check.unknowns))),
+            entries,
+        )
+
+    def _evaluate(self, event: str, data: Mapping[str, Any], *, trace: bool = False,
+                  env: EvalEnv | None = None) -> Decision:
         table = self._tables.get(event)
         if table is None:
             return CONTINUE if not trace else Decision("continue", trace=())
