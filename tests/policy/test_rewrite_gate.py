@@ -104,3 +104,39 @@ def test_a_harmless_rewrite_stays_a_rewrite_and_is_applied_once(tmp_path: Path) 
     pushed = both(plan, "git push --force")  # asked about as it came, and as rewritten: once, not twice
     assert pushed.effect == "ask_user" and pushed.data is not None
     assert pushed.data["tool_input"]["command"] == "git push --force-with-lease"
+
+
+def test_a_higher_layer_rewrites_last_so_a_lower_one_cannot_undo_it(tmp_path: Path) -> None:
+    org = write(tmp_path, "org.yaml", """\
+        version: 1
+        policy: org
+        layer: org
+        rules:
+          - id: interactive-rm
+            tool: bash
+            when: {command: {program: rm}}
+            modify: {replace: [{field: tool_input.command, regex: "-rf", with: "-ri"}]}
+        """)
+    team = write(tmp_path, "team.yaml", """\
+        version: 1
+        policy: team
+        layer: team
+        rules:
+          - id: team-undo
+            tool: bash
+            priority: 100
+            modify: {replace: [{field: tool_input.command, regex: "-ri", with: "-rf"}]}
+        """)
+    project = write(tmp_path, "project.yaml", """\
+        version: 1
+        policy: project
+        rules:
+          - id: project-undo
+            tool: bash
+            priority: 1000
+            modify: {replace: [{field: tool_input.command, regex: "-ri", with: "-r --no-preserve-root"}]}
+        """)
+    plan = compile_files([project, team, org])  # the order given does not matter: layers do
+    d = both(plan, "rm -rf /data")
+    assert d.effect == "modify" and d.data is not None
+    assert d.data["tool_input"]["command"] == "rm -ri /data"

@@ -10,6 +10,7 @@ not 3,500 evaluations, sorts and formatted lines.
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -196,12 +197,16 @@ def _effective(rule: CompiledRule, *, on_ask_deny: bool) -> Effect:
 
 
 def _modified(acting: list[CompiledRule], data: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Modify rules in evaluation order (priority, then file order), each seeing the previous output."""
+    """Modify rules in chain order (lower layers first, then priority and file order), each seeing
+    the previous output: a higher layer's rewrite is applied last, so a lower one cannot undo it."""
     out: dict[str, Any] | None = None
-    for rule in acting:
-        if isinstance(rule.action, ModifySpec):
-            out = apply_modify(rule.action, out if out is not None else clone(dict(data)))
+    for rule in sorted((r for r in acting if isinstance(r.action, ModifySpec)), key=_CHAIN):
+        assert isinstance(rule.action, ModifySpec)
+        out = apply_modify(rule.action, out if out is not None else clone(dict(data)))
     return out
+
+
+_CHAIN = operator.attrgetter("chain")
 
 
 def _reason(top: str, rule: CompiledRule, data: Mapping[str, Any]) -> str | None:

@@ -77,6 +77,8 @@ class CompiledRule:
     action: DenySpec | AskSpec | ModifySpec | InjectSpec | None = None
     allow_reason: str | None = None
     index_hint: str = field(default="")
+    #: place in the modify chain: lower layers rewrite first, so a higher layer's rewrite is the last word
+    chain: int = 0
 
     def selects_tool(self, tool: str | None) -> bool:
         if self.tools is None:

@@ -30,6 +30,7 @@ from hookgate.policy.effects import (
     replace_op,
     set_op,
 )
+from hookgate.policy.includes import LAYER_ORDER
 from hookgate.policy.match.base import CompileContext, SpecError
 
 __all__ = ["STAGES", "CompileState", "Stage"]
@@ -83,6 +84,15 @@ def resolve_events(state: CompileState) -> None:
         unknown = rule.on_unknown == "match" if rule.on_unknown is not None else effect in ("deny", "ask")
         append(CompiledRule(key, rule.id, EFFECT_OF[effect], rule.audit, unknown, rule.priority, order,
                             tuple(rule.on), tools, loaded.location, loaded))
+    # the modify chain: lower layers first, then priority and file order (the key order within one
+    # layer), so a project's rewrite cannot undo the organisation's
+    if len({cr.source.layer for cr in state.rules}) > 1:
+        by_chain = sorted(state.rules, key=lambda r: (-LAYER_ORDER.index(r.source.layer), r.key))
+        for place, cr in enumerate(by_chain):
+            cr.chain = place
+    else:
+        for cr in state.rules:
+            cr.chain = cr.key
 
 
 def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelector | SpecError | None]
