@@ -134,7 +134,7 @@ class RedactOp(_Model):
 
 
 class ModifyEffect(_Model):
-    """Rewrite the event data; modify rules chain in ``priority`` order."""
+    """Rewrite the event data; modify rules chain layer by layer (the lowest first), then in ``priority`` order."""
 
     set: dict[str, Any] = Field(default_factory=dict)
     remove: Annotated[tuple[NonEmptyStr, ...], BeforeValidator(list_of("field paths"))] = ()
