@@ -57,7 +57,7 @@ def test_lists_are_merged_and_located(full_set: PolicySet) -> None:
 
 def test_settings_merge_tightens(full_set: PolicySet) -> None:
     assert full_set.settings.on_ask == "deny"  # set by the project layer: tightening is allowed anywhere
-    assert full_set.settings.workspace == "/srv/team"  # the lowest layer that sets it
+    assert full_set.settings.workspace == "/srv/team"  # set by the team layer only (layers that set it agree)
 
 
 def test_defaults_when_nothing_is_set() -> None:

@@ -102,7 +102,8 @@ def _setting(source: RawSource, model: PolicyFile, key: str) -> tuple[Any, Locat
 
 
 def merge_settings(files: Sequence[tuple[RawSource, PolicyFile]]) -> tuple[PolicySettings, list[Diagnostic]]:
-    """``on_ask: deny`` anywhere wins; ``workspace`` comes from the lowest layer that sets it."""
+    """``on_ask: deny`` anywhere wins; ``workspace`` comes from the layers that set it, which must
+    agree (a lower layer cannot move a higher layer's workspace)."""
     out: list[Diagnostic] = []
     denies = [(src.layer, found[1]) for src, model in files if (found := _setting(src, model, "on_ask"))
               and found[0] == "deny"]
@@ -129,7 +130,13 @@ def _merge_workspace(files: Sequence[tuple[RawSource, PolicyFile]]) -> tuple[str
         if found is None:
             continue
         value, loc = found
-        if chosen is None or _rank(src.layer) > _rank(chosen[1]):
+        if chosen is not None and _rank(src.layer) > _rank(chosen[1]) and value != chosen[0]:
+            out.append(Diagnostic(
+                "compile.layer_violation",
+                f"`workspace: {value}` cannot move the workspace `{chosen[1]}` set at {_where(chosen[2])}",
+                loc, help="the rules of that layer are written for its workspace; remove this setting",
+            ))
+        elif chosen is None or _rank(src.layer) > _rank(chosen[1]):
             chosen = (value, src.layer, loc)
         elif src.layer == chosen[1] and value != chosen[0]:
             out.append(Diagnostic(

@@ -7,6 +7,7 @@ its own. ``validate`` stops after any stage.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,18 +123,32 @@ def _effect_key(rule: Any) -> str:
 
 
 def compile_conditions(state: CompileState) -> None:
-    """``when``/``unless`` of every rule into condition trees (errors at their key or value)."""
+    """``when``/``unless`` of every rule into condition trees (errors at their key or value).
+
+    The rules of a layer above the highest one that sets ``workspace`` take the workspace from the
+    event (its cwd) before the setting: a lower layer's ``workspace: /`` must not turn the
+    organisation's ``outside: workspace`` deny into a no-op."""
+    setter = _workspace_layer(state.policy_set)
+    above = dataclasses.replace(state.ctx, workspace_from_event=True)
     for cr in state.rules:
         loaded = cr.source
+        ctx = above if setter is not None and LAYER_ORDER.index(loaded.layer) < setter else state.ctx
         for name in ("when", "unless"):
             spec = getattr(loaded.rule, name)
             if spec is None:
                 continue
             errors: list[SpecError] = []
-            cond = compile_condition(spec, state.ctx, errors)
+            cond = compile_condition(spec, ctx, errors)
             for exc in errors:
                 state.report(loaded, exc, (name,))
             setattr(cr, name, cond)
+
+
+def _workspace_layer(policy_set: Any) -> int | None:
+    """The rank (in :data:`LAYER_ORDER`) of the highest layer whose files set ``workspace``."""
+    ranks = [LAYER_ORDER.index(src.layer) for src in getattr(policy_set, "sources", ())
+             if "workspace" in src.model.settings.model_fields_set]
+    return min(ranks) if ranks else None
 
 
 def compile_effects(state: CompileState) -> None:

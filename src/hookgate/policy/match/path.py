@@ -110,11 +110,18 @@ class DirRef:
     kind: Anchor  # ROOT (path is absolute), HOME (path is below home) or WORKSPACE
     path: str
 
-    def bases(self, env: EvalEnv, home: str | None, *, folded: bool = False) -> tuple[str, ...] | None:
+    def bases(self, env: EvalEnv, home: str | None, *, folded: bool = False,
+              event_first: bool = False) -> tuple[str, ...] | None:
         """The directory and its resolved form (``folded``: case-folded); ``None`` if it cannot
-        be known for this event."""
-        raw = (env.workspace or env.cwd) if self.kind is Anchor.WORKSPACE else None
+        be known for this event. ``event_first``: the workspace is the event's cwd when it has one."""
+        raw = workspace_of(env, event_first=event_first) if self.kind is Anchor.WORKSPACE else None
         return _dir_bases(self.kind, self.path, raw, home, folded)
+
+
+def workspace_of(env: EvalEnv, *, event_first: bool) -> str | None:
+    """The workspace directory for this event: the configured one, else the cwd (``event_first``:
+    the other way round, for rules a lower layer's setting must not govern)."""
+    return (env.cwd or env.workspace) if event_first else (env.workspace or env.cwd)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -165,6 +172,7 @@ class PathMatcher:
     follow_symlinks: bool = True
     home: str | None = None
     exclude: GlobGroup | None = None
+    workspace_from_event: bool = False  # see CompileContext.workspace_from_event
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         """A string, or a list/tuple of strings (matches if any element does); anything else is NO."""
@@ -280,7 +288,7 @@ class PathMatcher:
         return _Verdict(Outcome.YES, "; ".join(d for d in details if d))
 
     def _bases(self, ref: DirRef, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
-        return ref.bases(env, home, folded=self.case_insensitive)
+        return ref.bases(env, home, folded=self.case_insensitive, event_first=self.workspace_from_event)
 
     def _containment(self, names: Sequence[str], env: EvalEnv, home: str | None, *, inside: bool) -> _Verdict:
         """``under``: every name is inside one of the directories; ``outside``: some name is
@@ -414,7 +422,7 @@ def compile_path(spec: PathSpec, ctx: CompileContext) -> PathMatcher:
     items = [(g, _loc("except", i, excepts), "") for i, g in enumerate(excepts)]
     exclude = _compile_group(items, ci) if items else None
     home = ctx.home or _process_home()
-    return PathMatcher(tuple(groups), under, outside, ci, spec.follow_symlinks, home, exclude)
+    return PathMatcher(tuple(groups), under, outside, ci, spec.follow_symlinks, home, exclude, ctx.workspace_from_event)
 
 
 def _process_home() -> str | None:

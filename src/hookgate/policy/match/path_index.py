@@ -24,7 +24,7 @@ import functools
 from collections.abc import Callable, Iterable
 
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
-from hookgate.policy.match.path import PathMatcher, path_strings
+from hookgate.policy.match.path import PathMatcher, path_strings, workspace_of
 from hookgate.policy.match.path_glob import Anchor, Glob, fold_case
 from hookgate.policy.match.path_norm import (
     ResolvedPath,
@@ -37,7 +37,10 @@ from hookgate.policy.match.path_norm import (
 
 __all__ = ["PathIndex"]
 
-_Entry = tuple[str, str]  # (kind, key): kind in root/home/workspace/base/suffix/stem/segment
+_Entry = tuple[str, str]  # (kind, key): kind in root/home/workspace/event_workspace/base/suffix/stem/segment
+_EVENT_WORKSPACE = "event_workspace"
+#: the workspace-relative kinds, as (configured workspace first, event's cwd first)
+_WORKSPACE_KINDS = ("workspace", _EVENT_WORKSPACE)
 
 
 def _entry(glob: Glob, table: _Table) -> _Entry | None:
@@ -135,10 +138,11 @@ class _Table:
             if keys := stems.get(base[:n]):
                 out.update(keys)
 
-    def absolute(self, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None) -> _Prefixes:
-        """The prefix tables made absolute for these bases (``None``: unknown, every rule of that anchor)."""
+    def absolute(self, homes: tuple[str, ...] | None, workspaces: dict[str, tuple[str, ...] | None]) -> _Prefixes:
+        """The prefix tables made absolute for these bases (``None``: unknown, every rule of that anchor);
+        ``workspaces``: by kind (the configured workspace first, or the event's cwd first)."""
         merged: dict[str, _Keys] = dict(self.maps.get("root", _EMPTY))
-        for kind, bases in (("home", homes), ("workspace", workspaces)):
+        for kind, bases in (("home", homes), *workspaces.items()):
             table = self.maps.get(kind, _EMPTY)
             if not table:
                 continue
@@ -161,7 +165,7 @@ class PathIndex:
         self._always: list[int] = []
         self._all: list[int] = []
         self._homes: dict[str, None] = {}
-        self._view_memo: dict[tuple[str | None, str | None], list[_View]] = {}
+        self._view_memo: dict[tuple[str | None, str | None, str | None], list[_View]] = {}
         self._matchers: dict[int, PathMatcher] = {}
         #: a rule filed under several matchers of this field (``any:`` of path globs): the others
         self._more: dict[int, list[PathMatcher]] = {}
@@ -183,6 +187,8 @@ class PathIndex:
         if entries is None:
             self._always.append(key)
             return
+        if matcher.workspace_from_event:  # its workspace-relative globs sit below the event's cwd first
+            entries = [(_EVENT_WORKSPACE, rel) if kind == "workspace" else (kind, rel) for kind, rel in entries]
         for entry in dict.fromkeys(entries):
             table.add(entry, key)
 
@@ -239,27 +245,30 @@ class PathIndex:
     def _views(self, env: EvalEnv) -> list[_View]:
         """Per case mode in use: its table, how names are folded, and its prefixes made absolute for
         this event's home and workspace (kept per distinct pair: events of a session share one)."""
-        key = (env.home, env.workspace or env.cwd)
+        key = (env.home, workspace_of(env, event_first=False), workspace_of(env, event_first=True))
         views = self._view_memo.get(key)
         if views is None:
             home = self._home(env)
-            workspace = key[1]
             homes = _bases((env.home,) if env.home else tuple(self._homes), home)
-            workspaces = _bases((workspace,) if workspace else (), home)
+            workspaces = {kind: _bases((w,) if w else (), home)
+                          for kind, w in zip(_WORKSPACE_KINDS, key[1:], strict=True)}
             views = []
             for ci, table in self._tables.items():
                 if not table.maps:
                     continue
                 if ci:
-                    h = tuple(fold_case(b) for b in homes) if homes is not None else None
-                    w = tuple(fold_case(b) for b in workspaces) if workspaces is not None else None
-                    views.append((table, fold_case, *table.absolute(h, w)))
+                    folded = {kind: _folded(bases) for kind, bases in workspaces.items()}
+                    views.append((table, fold_case, *table.absolute(_folded(homes), folded)))
                 else:
                     views.append((table, None, *table.absolute(homes, workspaces)))
             if len(self._view_memo) >= MAX_BASES:
                 self._view_memo.clear()
             self._view_memo[key] = views
         return views
+
+
+def _folded(bases: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return tuple(fold_case(b) for b in bases) if bases is not None else None
 
 
 def _best(first: MatchResult, others: Iterable[MatchResult]) -> MatchResult:
