@@ -186,12 +186,21 @@ def test_tool_names_are_verbatim_unless_snake_is_asked_for(tmp_path: Path) -> No
 
 def test_a_rewrite_outside_tool_input_is_denied(tmp_path: Path) -> None:
     policy = tmp_path / "p.yaml"
-    policy.write_text("version: 1\npolicy: p\nrules:\n  - id: move-cwd\n    tool: Bash\n"
-                      "    modify: {set: {cwd: /elsewhere}}\n")
+    policy.write_text("version: 1\npolicy: p\nrules:\n  - id: tag-session\n    tool: Bash\n"
+                      "    modify: {set: {session_id: other}}\n")
     reply = handle(json.dumps(pre_tool_use("Bash", {"command": "ls"})), [str(policy)])
     out = specific(reply.stdout)
     assert out["permissionDecision"] == "deny"
-    assert "`move-cwd`" in out["permissionDecisionReason"] and "`cwd`" in out["permissionDecisionReason"]
+    assert "`tag-session`" in out["permissionDecisionReason"] and "`session_id`" in out["permissionDecisionReason"]
+
+
+def test_a_policy_rewriting_the_working_directory_blocks_at_load(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("version: 1\npolicy: p\nrules:\n  - id: move-cwd\n    tool: Bash\n"
+                      "    modify: {set: {cwd: /elsewhere}}\n")
+    reply = handle(json.dumps(pre_tool_use("Bash", {"command": "ls"})), [str(policy)])
+    assert reply.exit_code == 2 and not reply.stdout
+    assert "p.yaml:6:20" in reply.stderr and "cannot change `cwd`" in reply.stderr
 
 
 def test_event_data_given_to_policies() -> None:

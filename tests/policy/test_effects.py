@@ -113,3 +113,26 @@ def test_template_error_is_positioned(tmp_path: Path) -> None:
 def test_long_values_are_truncated_in_prompts() -> None:
     data: dict[str, Any] = {"x": "a" * 2000}
     assert compile_template("{x}").render(data).endswith("…")
+
+
+def test_a_modify_rule_cannot_change_which_tool_runs_or_where(tmp_path: Path) -> None:
+    """The host runs the original tool in the original directory: rewriting those fields would only
+    make the rules judge something else than what runs."""
+    with pytest.raises(DiagnosticError) as info:
+        plan_of(tmp_path, """
+        - id: retool
+          modify: {set: {tool_name: read_file}}
+        - id: move
+          modify:
+            remove: [cwd]
+        - id: rename
+          modify:
+            replace: [{field: name, regex: ".*", with: x}]
+        - id: relocate
+          modify:
+            redact: {fields: [working_directory]}
+        """)
+    found = {(d.code, d.location.line, d.location.column) for d in info.value.diagnostics if d.location}
+    assert found == {("compile.bad_field_path", 6, 20), ("compile.bad_field_path", 9, 16),
+                     ("compile.bad_field_path", 12, 18), ("compile.bad_field_path", 15, 25)}
+    assert "cannot change `tool_name`" in str(info.value) and "cannot change `working_directory`" in str(info.value)

@@ -129,8 +129,21 @@ class ModifySpec:
     ops: tuple[ModifyOp, ...]
 
 
-def set_op(path_text: str, value: Any, *, loc: tuple[str | int, ...]) -> ModifyOp:
+#: top-level fields that say which tool runs and where: a rewrite never changes them (a host would
+#: run the original tool in the original directory, while the rewritten event is what rules checked)
+CONTEXT_FIELDS = ("tool_name", "name", "cwd", "working_directory")
+
+
+def _target(path_text: str, loc: tuple[str | int, ...]) -> FieldPath:
     path = FieldPath.parse(path_text, loc=loc)
+    if path.segments and path.segments[0] in CONTEXT_FIELDS:
+        raise SpecError(f"a modify rule cannot change `{path.segments[0]}`: it says which tool runs and where, "
+                        "and the host keeps the original", loc, code="compile.bad_field_path")
+    return path
+
+
+def set_op(path_text: str, value: Any, *, loc: tuple[str | int, ...]) -> ModifyOp:
+    path = _target(path_text, loc)
     if path.has_wildcard:
         raise SpecError(f"`set` needs a concrete field path, got the wildcard `{path_text}`", loc,
                         code="compile.bad_field_path")
@@ -138,7 +151,7 @@ def set_op(path_text: str, value: Any, *, loc: tuple[str | int, ...]) -> ModifyO
 
 
 def remove_op(path_text: str, *, loc: tuple[str | int, ...]) -> ModifyOp:
-    path = FieldPath.parse(path_text, loc=loc)
+    path = _target(path_text, loc)
     if path.segments[-1] is None:
         raise SpecError(f"`remove` must end in a key or index, got `{path_text}`", loc, code="compile.bad_field_path")
     return ModifyOp("remove", path)
@@ -146,7 +159,7 @@ def remove_op(path_text: str, *, loc: tuple[str | int, ...]) -> ModifyOp:
 
 def replace_op(path_text: str, regex: str, repl: str, *, loc: tuple[str | int, ...]) -> ModifyOp:
     compiled = compile_re2(regex, loc=(*loc, "regex"))
-    return ModifyOp("map", FieldPath.parse(path_text, loc=(*loc, "field")), fn=lambda s: compiled.subn(repl, s)[0])
+    return ModifyOp("map", _target(path_text, (*loc, "field")), fn=lambda s: compiled.subn(repl, s)[0])
 
 
 def redact_op(path_text: str, detectors: tuple[str, ...], replacement: str, *,
@@ -156,7 +169,7 @@ def redact_op(path_text: str, detectors: tuple[str, ...], replacement: str, *,
     except ImportError as exc:  # never silently skip a redaction
         raise SpecError(f"`redact` is not available: {exc}", loc, code="compile.unavailable_operator") from None
     names = None if "all" in detectors else detectors
-    return ModifyOp("map", FieldPath.parse(path_text, loc=loc), fn=lambda s: redact_secrets(s, names, replacement))
+    return ModifyOp("map", _target(path_text, loc), fn=lambda s: redact_secrets(s, names, replacement))
 
 
 def clone(value: Any) -> Any:

@@ -88,9 +88,10 @@ class Plan:
         decision = self._evaluate(event, data, trace=trace, env=env)
         if decision.data is None or decision.effect == "deny":
             return decision
-        return self._gate_rewrite(event, decision, trace=trace, env=env)
+        # judged where the host runs it: the event's own directory (rewrites cannot touch CONTEXT_FIELDS)
+        return self._gate_rewrite(event, decision, trace=trace, env=env if env is not None else self.env_for(data))
 
-    def _gate_rewrite(self, event: str, decision: Decision, *, trace: bool, env: EvalEnv | None) -> Decision:
+    def _gate_rewrite(self, event: str, decision: Decision, *, trace: bool, env: EvalEnv) -> Decision:
         """Escalate to the deny or ask the rewritten data meets, if that is stricter.
 
         Every rule sees the event as it came, so without this check a modify rule could hand
