@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hookgate.policy.match.base import EvalEnv
+from hookgate.policy.match.base import EvalEnv, Outcome
 from hookgate.policy.match.text import Equals, In, Regex, TextIndex, iter_leaves, string_leaves
 
 ENV = EvalEnv()
@@ -45,3 +46,39 @@ def _reference(index: TextIndex, value: Any) -> set[int]:
 def test_candidates_of_nested_values_match_the_leaf_generators(value: Any) -> None:
     index = _index()
     assert set(index.candidates(value, ENV)) == _reference(index, value)
+
+
+# -- values the bounds cut: never a silent NO ------------------------------------------------
+
+KEY = "AKIAABCDEFGHIJKLMNOP"
+
+
+def _deep(leaf: Any, depth: int) -> Any:
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+def _ops() -> list[Any]:
+    return [Regex(False, "AKIA[0-9A-Z]{16}"), Equals(False, KEY), In(False, frozenset({KEY}), (7,)), Equals(False, 7)]
+
+
+@pytest.mark.parametrize("hidden", [_deep(KEY, 40), {"a": _deep({"b": KEY}, 35)}, ["x"] * 10_000 + [KEY],
+                                    _deep(7, 40)], ids=["deep-list", "deep-object", "wide", "deep-number"])
+def test_a_value_read_only_in_part_is_not_understood_rather_than_no(hidden: Any) -> None:
+    for op in _ops():
+        assert op.match(hidden, ENV).outcome in (Outcome.UNKNOWN, Outcome.YES), op
+    index = TextIndex()
+    for key, op in enumerate(_ops()):
+        index.add(op, key)
+    index.freeze()
+    _, cut = index.read(hidden)
+    assert cut and set(index.candidates(hidden, ENV)) == set(range(len(_ops())))
+
+
+def test_within_the_bounds_the_answers_are_exact() -> None:
+    for value in (_deep("x", 31), ["x"] * 9_999):
+        for op in _ops():
+            assert op.match(value, ENV).outcome is Outcome.NO, op
+        assert TextIndex().read(value) == ([], False)
+    assert Regex(False, "AKIA").match(_deep(KEY, 31), ENV).outcome is Outcome.YES

@@ -175,3 +175,29 @@ def test_single_value_resolvers_agree_with_values() -> None:
     assert FieldPath.parse("tool_input.*").single() is None
     assert FieldPath.parse("model").single() is None  # its alias is longer: the general resolver handles it
     assert FieldPath.parse("messages[-1].content").single() is None
+
+
+def _buried(depth: int) -> Any:
+    value: Any = "AKIAABCDEFGHIJKLMNOP"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("buried", [
+    {"a": _buried(40)},
+    {"many": ["padding"] * 10_000 + ["AKIAABCDEFGHIJKLMNOP"]},
+], ids=["deep", "wide"])
+def test_a_key_buried_past_the_reading_bounds_still_denies(tmp_path: Path, buried: dict[str, Any]) -> None:
+    plan = plan_of(tmp_path, """
+    - id: aws-key
+      when: {tool_input.*: {regex: "AKIA[0-9A-Z]{16}"}}
+      deny: key
+    - id: lenient
+      on_unknown: ignore
+      when: {tool_input.*: {contains: "AKIA"}}
+      ask: {prompt: "key?"}
+    """)
+    effect, rules = same_as_traced(plan, {"tool_name": "mcp__x__y", "tool_input": buried})
+    assert (effect, rules) == ("deny", ("aws-key",))  # not understood: a deny counts it, `ignore` does not
+    assert plan.evaluate("tool:pre", {"tool_name": "mcp__x__y", "tool_input": {"a": ["fine"]}}).effect == "continue"

@@ -216,20 +216,38 @@ class _TextGroup(_Group):
             value = single(data)
             if value is MISSING:
                 return
-            keys = match_str(value) if type(value) is str else self.index.candidates(value, env)
-            if keys:
-                self._found(keys, found)
+            if type(value) is str:
+                keys = match_str(value)
+                if keys:
+                    self._found(keys, found)
+            else:
+                self._structured(value, found)
             return
         for value in self.get(data):
             kind = type(value)
-            keys = match_str(value) if kind is str else (
-                self.index.match_scalar(value) if kind in SCALARS else self.index.candidates(value, env))
-            if keys:
-                self._found(keys, found)
+            if kind is str or kind in SCALARS:
+                keys = match_str(value) if kind is str else self.index.match_scalar(value)
+                if keys:
+                    self._found(keys, found)
+            else:
+                self._structured(value, found)
 
     def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
-        keys = self.index.match_str(value) if type(value) is str else self.index.candidates(value, env)
-        if keys:
+        if type(value) is str:
+            keys = self.index.match_str(value)
+            if keys:
+                self._found(keys, found)
+        else:
+            self._structured(value, found)
+
+    def _structured(self, value: Any, found: Found) -> None:
+        """A list or object: its leaves' keys, or -- when the bounds cut the walk, so any rule may
+        hold past the cut -- every rule, evaluated in full (its operator answers UNKNOWN there)."""
+        keys, cut = self.index.read(value)
+        if cut:
+            for key in self.keys:
+                found[key] = None
+        elif keys:
             self._found(keys, found)
 
     def _found(self, keys: Iterable[int], found: Found) -> None:

@@ -46,6 +46,9 @@ __all__ = [
 ]
 
 YES = MatchResult(Outcome.YES)
+#: a structured value whose walk the bounds cut (too deep, or too many leaves): what was read did not
+#: match, but what was not read might, so the answer is not understood (deny and ask rules count it)
+TOO_BIG = MatchResult(Outcome.UNKNOWN, "value too large or too deeply nested to read in full")
 _MAX_LEAVES = 10_000
 _MAX_DEPTH = 32
 _OPTIONS = re2.Options()
@@ -150,32 +153,42 @@ def iter_leaves(value: Any, depth: int = 0) -> Iterator[Any]:
         yield value
 
 
-def _leaves(value: Any, *, scalars: bool) -> tuple[list[str], list[Any]]:
+def _leaves(value: Any, *, scalars: bool) -> tuple[list[str], list[Any], bool]:
     """:func:`string_leaves` and (when asked) the other scalar leaves of :func:`iter_leaves`, in one
-    walk without a generator per level: a tool input's lists and objects are walked on every event."""
+    walk without a generator per level: a tool input's lists and objects are walked on every event.
+    The third item is True when the bounds cut the walk (see :data:`TOO_BIG`)."""
     strings: list[str] = []
     others: list[Any] = []
-    _collect(value, 0, strings, others if scalars else None, [0])
-    return strings, others
+    seen = [0, 0]
+    _collect(value, 0, strings, others if scalars else None, seen)
+    return strings, others, bool(seen[1])
 
 
 def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None, seen: list[int]) -> None:
     """Depth-first, in order; ``seen[0]`` counts leaves, as :func:`string_leaves` does for its cut-off
-    (past it, only equality literals still look, as :func:`iter_leaves` does: hostile input stays cheap)."""
+    (past it, only equality literals still look, as :func:`iter_leaves` does: hostile input stays cheap);
+    ``seen[1]`` is set when a string or a container is left unread."""
     if others is None and seen[0] >= _MAX_LEAVES:
+        seen[1] = 1
         return
     if isinstance(item, str):
         if seen[0] < _MAX_LEAVES:
             strings.append(item)
+        else:
+            seen[1] = 1
         seen[0] += 1
     elif isinstance(item, dict):
         if depth < _MAX_DEPTH:
             for v in item.values():
                 _collect(v, depth + 1, strings, others, seen)
+        elif item:
+            seen[1] = 1
     elif isinstance(item, (list, tuple)):  # a tuple of types: faster than `list | tuple` here
         if depth < _MAX_DEPTH:
             for v in item:
                 _collect(v, depth + 1, strings, others, seen)
+        elif item:
+            seen[1] = 1
     else:
         if others is not None:
             others.append(item)
@@ -215,12 +228,13 @@ class TextOp:
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         ci = self.case_insensitive
-        if type(value) is str:  # the common case, without the generator
+        if type(value) is str:  # the common case, without the walk
             return YES if self.hit(value.casefold() if ci else value) else NO
-        for s in string_leaves(value):
+        strings, _, cut = _leaves(value, scalars=False)
+        for s in strings:
             if self.hit(s.casefold() if ci else s):
                 return YES
-        return NO
+        return TOO_BIG if cut else NO
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +244,10 @@ class Equals(TextOp):
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         want = self.value
         if not isinstance(want, str):
-            return YES if any(_same(leaf, want) for leaf in iter_leaves(value)) else NO
+            _, others, cut = _leaves(value, scalars=True)
+            if any(_same(leaf, want) for leaf in others):
+                return YES
+            return TOO_BIG if cut else NO
         return TextOp.match(self, value, env)
 
     def hit(self, text: str) -> bool:
@@ -243,9 +260,15 @@ class In(TextOp):
     others: tuple[Any, ...]  # non-string members, compared type-strictly
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
-        if self.others and any(_same(leaf, o) for leaf in iter_leaves(value) for o in self.others):
+        if not self.others or type(value) is str:
+            return TextOp.match(self, value, env)
+        strings, others, cut = _leaves(value, scalars=True)
+        if any(_same(leaf, o) for leaf in others for o in self.others):
             return YES
-        return TextOp.match(self, value, env)
+        ci = self.case_insensitive
+        if any(self.hit(s.casefold() if ci else s) for s in strings):
+            return YES
+        return TOO_BIG if cut else NO
 
     def hit(self, text: str) -> bool:
         return text in self.values
@@ -313,10 +336,11 @@ class Regex:
             program = self._program = search_program(self.pattern)
         if type(value) is str:
             return YES if searches(program, value) else NO
-        for s in string_leaves(value):
+        strings, _, cut = _leaves(value, scalars=False)
+        for s in strings:
             if searches(program, s):
                 return YES
-        return NO
+        return TOO_BIG if cut else NO
 
 
 class Glob(Regex):
@@ -364,7 +388,8 @@ class TextIndex:
     string leaf of the value; the engine then checks each candidate fully.
     """
 
-    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_memo", "_patterns", "_set", "_set_keys", "_trie", "_trie_ci")
+    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_keys", "_memo", "_patterns", "_set", "_set_keys", "_trie",
+                 "_trie_ci")
 
     def __init__(self) -> None:
         self._exact: dict[Any, list[int]] = {}
@@ -376,8 +401,10 @@ class TextIndex:
         self._set_keys: tuple[int, ...] = ()
         self._ci_used = False
         self._memo: dict[str, tuple[int, ...]] = {}
+        self._keys: list[int] = []  # every key added (the candidates of a value read only in part)
 
     def add(self, op: TextOp | Regex, key: int) -> None:
+        self._keys.append(key)
         if isinstance(op, Equals | In):
             members: Iterable[Any] = (op.value,) if isinstance(op, Equals) else (*op.values, *op.others)
             for m in members:  # only strings are folded: other members are always looked up exactly
@@ -460,18 +487,25 @@ class TextIndex:
         return self.candidates(value, _SCALAR_ENV) if self._exact else ()
 
     def candidates(self, value: object, env: EvalEnv) -> list[int]:
+        """A superset of the keys whose operator may hold (every key when the walk was cut)."""
+        keys, cut = self.read(value)
+        return list(self._keys) if cut else keys
+
+    def read(self, value: object) -> tuple[list[int], bool]:
+        """The keys whose operator holds on ``value`` (exactly, unless :attr:`approximate`), and
+        whether the bounds cut the walk of a structured value (then any key may hold past the cut)."""
         out: list[int] = []
         if type(value) is str:
             self._one(value, out)
-            return out
-        strings, scalars = _leaves(value, scalars=bool(self._exact))
+            return out, False
+        strings, scalars, cut = _leaves(value, scalars=bool(self._exact))
         match_str = self.match_str
         for s in strings:
             out.extend(match_str(s))
         for leaf in scalars:
             if leaf.__hash__ is not None:
                 out.extend(self._exact.get(leaf, ()))
-        return out
+        return out, cut
 
     def _one(self, s: str, out: list[int]) -> None:
         hit = self._exact.get(s)
