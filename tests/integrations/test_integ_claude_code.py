@@ -177,9 +177,25 @@ def test_tool_names_are_verbatim_unless_snake_is_asked_for(tmp_path: Path) -> No
     snake_policy.write_text("version: 1\npolicy: snake\nrules:\n  - id: no-fetch\n    tool: web_fetch\n"
                             "    deny: no web access\n")
     payload = json.dumps(pre_tool_use("WebFetch", {"url": "https://example.com", "prompt": "x"}))
-    assert handle(payload, [str(snake_policy)]).stdout == ""
     reply = handle(payload, [str(snake_policy)], tool_names="snake")
     assert specific(reply.stdout)["permissionDecision"] == "deny"
+    blocked = handle(payload, [str(snake_policy)])  # `web_fetch` never arrives verbatim: not a silent no-op
+    assert blocked.exit_code == 2 and not blocked.stdout
+    assert "rule `no-fetch` selects `web_fetch`, which this hook sends as `WebFetch`" in blocked.stderr
+    assert "--tool-names snake" in blocked.stderr
+
+
+def test_a_policy_with_both_spellings_fits_either_naming(tmp_path: Path) -> None:
+    policy = tmp_path / "both.yaml"
+    policy.write_text("version: 1\npolicy: both\nrules:\n  - id: no-fetch\n    tool: [web_fetch, WebFetch, mcp__x__y]\n"
+                      "    deny: no web access\n")
+    payload = json.dumps(pre_tool_use("WebFetch", {"url": "https://example.com", "prompt": "x"}))
+    for names in ("verbatim", "snake"):
+        reply = handle(payload, [str(policy)], tool_names=names)
+        assert specific(reply.stdout)["permissionDecision"] == "deny", names
+    verbatim_only = tmp_path / "verbatim.yaml"
+    verbatim_only.write_text(policy.read_text().replace("[web_fetch, WebFetch, mcp__x__y]", "[WebFetch]"))
+    assert "sends as `web_fetch`" in handle(payload, [str(verbatim_only)], tool_names="snake").stderr
     assert [snake_tool_name(n) for n in ("Bash", "WebFetch", "NotebookEdit", "mcp__github__get_issue")] == [
         "bash", "web_fetch", "notebook_edit", "mcp__github__get_issue"]
 

@@ -25,6 +25,7 @@ from hookgate.integrations.claude_code import (
     HookInputError,
     HookReply,
     blocked,
+    misnamed_tools,
     parse_call,
     reply_for,
 )
@@ -71,6 +72,12 @@ def handle(text: str | bytes, policies: Sequence[str], *, log: str | None = None
     plan = _compile(policies)
     if isinstance(plan, HookReply):
         return plan
+    misnamed = misnamed_tools({r.id: r.tools.exact for r in plan.rules if r.tools is not None}, tool_names)
+    if misnamed:  # a rule that can never fire is a policy that does not do what it says: block, as for errors
+        more = f" (and {len(misnamed) - 1} more)" if len(misnamed) > 1 else ""
+        flag = "snake" if tool_names == "verbatim" else "verbatim"
+        return blocked(f"policy does not fit Claude Code: {misnamed[0]}{more}; select both spellings, "
+                       f"or run with --tool-names {flag}")
     decision = plan.evaluate(call.event, call.data)
     reply = reply_for(call, decision, on_modify=on_modify)
     if log:

@@ -37,6 +37,7 @@ from hookgate.diagnostics import HookgateError
 from hookgate.policy.decision import Decision
 
 __all__ = [
+    "CLAUDE_TOOLS",
     "EXIT_BLOCK",
     "EXIT_OK",
     "HOOK_EVENTS",
@@ -47,6 +48,7 @@ __all__ = [
     "ModifyAs",
     "ToolNames",
     "blocked",
+    "misnamed_tools",
     "parse_call",
     "reply_for",
     "snake_tool_name",
@@ -100,6 +102,30 @@ def snake_tool_name(name: str) -> str:
     if name.startswith("mcp__"):
         return name
     return _CAMEL.sub("_", name).lower()
+
+
+#: Claude Code's own tools, as it names them (MCP tools are ``mcp__server__tool`` in both spellings)
+CLAUDE_TOOLS: Final = (
+    "Bash", "BashOutput", "Edit", "ExitPlanMode", "Glob", "Grep", "KillShell", "LS", "MultiEdit", "NotebookEdit",
+    "NotebookRead", "Read", "SlashCommand", "Task", "TodoWrite", "WebFetch", "WebSearch", "Write",
+)
+
+
+def misnamed_tools(selected: Mapping[str, frozenset[str]], tool_names: ToolNames) -> list[str]:
+    """Rules that select a Claude tool only by the spelling this hook does not send (``bash`` while
+    Claude's names are kept verbatim, ``Bash`` with ``snake``): they could never fire, silently.
+    ``selected``: rule id -> the exact tool names it selects. One sentence per rule."""
+    other = {snake_tool_name(t) if tool_names == "verbatim" else t: t for t in CLAUDE_TOOLS}
+    out = []
+    for rule_id, names in selected.items():
+        for name in sorted(names):
+            sent = other.get(name)
+            if sent is None:
+                continue
+            sent = sent if tool_names == "verbatim" else snake_tool_name(sent)
+            if sent not in names:
+                out.append(f"rule `{rule_id}` selects `{name}`, which this hook sends as `{sent}`")
+    return out
 
 
 # -- input ---------------------------------------------------------------------------------------------
