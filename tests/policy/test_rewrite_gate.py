@@ -140,3 +140,15 @@ def test_a_higher_layer_rewrites_last_so_a_lower_one_cannot_undo_it(tmp_path: Pa
     d = both(plan, "rm -rf /data")
     assert d.effect == "modify" and d.data is not None
     assert d.data["tool_input"]["command"] == "rm -ri /data"
+
+
+def test_an_approval_shows_the_input_that_will_run(tmp_path: Path) -> None:
+    plan = plan_with_project(tmp_path, """
+    - id: mirror
+      tool: bash
+      modify: {replace: [{field: tool_input.command, regex: " origin", with: " mirror"}]}
+    """)
+    d = both(plan, "git push origin")
+    assert d.effect == "ask_user" and d.approval is not None
+    assert d.approval.prompt == "Push: git push mirror?"  # approving it runs the rewrite, so it shows the rewrite
+    assert d.data is not None and d.data["tool_input"]["command"] == "git push mirror"

@@ -49,7 +49,7 @@ def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv, *,
 class Plan:
     """A compiled policy set: prepare once, evaluate many events."""
 
-    __slots__ = ("_default_env", "_effects", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids",
+    __slots__ = ("_by_id", "_default_env", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids",
                  "rules", "warnings")
 
     def __init__(self, state: CompileState, *, loader_warnings: tuple[Diagnostic, ...] = ()) -> None:
@@ -61,7 +61,7 @@ class Plan:
         self._workspace = state.workspace
         self._default_env = EvalEnv(workspace=state.workspace)
         self._memo: dict[Any, Decision] = {}
-        self._effects: dict[str, str] = {rule.id: rule.effect for rule in self.rules}  # names the rewriters
+        self._by_id: dict[str, CompiledRule] = {rule.id: rule for rule in self.rules}  # names the rewriters
         self.events: frozenset[str] = frozenset(state.tables)
         self.rule_ids: tuple[str, ...] = tuple(r.id for r in sorted(self.rules, key=lambda r: r.order))
         found = [*loader_warnings, *(d for d in state.diagnostics if not d.is_error)]
@@ -102,8 +102,8 @@ class Plan:
         assert rewritten is not None
         check = self._evaluate(event, rewritten, trace=trace, env=env)
         if check.effect not in ("deny", "ask_user") or EFFECT_RANK[check.effect] <= EFFECT_RANK[decision.effect]:
-            return decision
-        by = ", ".join(f"`{r}`" for r in decision.rules if self._effects.get(r) == "modify") or "a modify rule"
+            return decision  # (its prompts already show the rewritten data: what would run)
+        by = ", ".join(f"`{r}`" for r in decision.rules if self._by_id[r].effect == "modify") or "a modify rule"
         entries = decision.trace
         if entries is not None and check.trace is not None:
             again = f"on the data rewritten by {by}: "
