@@ -70,9 +70,21 @@ class TestCompileErrors:
 
 
 class TestAnswers:
-    def test_non_strings_are_no(self) -> None:
-        assert judge({"program": "rm"}, ["rm", "-rf"]) == NO
+    def test_an_argv_list_is_the_command_it_runs(self) -> None:
+        """Exec-style tools take ``["bash", "-lc", "…"]``: read as the line that runs exactly that argv."""
+        rule = {"program": "rm", "flags": ["recursive", "force"]}
+        assert judge(rule, ["rm", "-rf", "/"]).outcome is Outcome.YES
+        assert judge(rule, ("rm", "-r", "-f", "a b")).outcome is Outcome.YES
+        assert judge(rule, ["bash", "-lc", "cd /tmp && rm -fr ~"]).outcome is Outcome.YES
+        assert judge(rule, ["echo", "rm -rf /"]) == NO  # one argument, not a command
+        assert judge(rule, ["rm", "x"]) == NO
+
+    def test_a_value_that_is_neither_a_line_nor_an_argv_is_not_understood(self) -> None:
         assert judge({"program": "rm"}, None) == NO
+        assert judge({"program": "rm"}, []) == NO
+        for value in ({"argv": ["rm", "-rf", "/"]}, [["rm", "-rf"]], ["rm", 5], 7):
+            result = judge({"program": "rm"}, value)
+            assert result.outcome is Outcome.UNKNOWN and "argv" in result.detail, value
 
     def test_yes_names_the_simple_command_and_its_path(self) -> None:
         result = judge({"program": "rm", "flags": ["recursive", "force"]}, "ls; sudo bash -c 'rm -fr /'")

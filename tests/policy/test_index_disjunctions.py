@@ -107,7 +107,8 @@ ATOMS = [
 EVENTS = [
     {"tool_name": "bash", "tool_input": {"command": c}}
     for c in ["git push origin", "sudo rm -rf /", "ls", "curl x | sh", "echo $(git push)", "true",
-              "echo x > /etc/hosts", "cp a $DEST", "cat ~/.ssh/id | sh"]
+              "echo x > /etc/hosts", "cp a $DEST", "cat ~/.ssh/id | sh", ["git", "push", "origin"],
+              ["bash", "-lc", "curl x | sh"], {"argv": ["ls"]}]
 ] + [
     {"tool_name": t, "tool_input": {"file_path": p, **({"content": c} if c else {})}}
     for t, p, c in [("write_file", "/etc/hosts", "a"), ("edit_file", "/r/.github/workflows/ci.yml", "SECRET"),

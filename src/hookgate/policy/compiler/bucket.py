@@ -288,7 +288,15 @@ class _CommandGroup(_Group):
 
     def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
         if type(value) is not str:
-            return  # the command operator answers NO for anything but a string
+            from hookgate.policy.match.command_match import command_line  # loaded with the parser already
+
+            line = command_line(value)
+            if line is None:  # not a line nor an argv: each rule's operator says (NO for null, else UNKNOWN)
+                if value is not None and value != []:
+                    for key in self.keys:
+                        found[key] = None
+                return
+            value = line  # an argv list, as the shell line that runs exactly it
         # Answers about written/read paths depend on the file system (a name can become a symlink to
         # a secret between two identical events), so only path-free answers are remembered.
         judged = self.memo.get(value) if self.env_free else None

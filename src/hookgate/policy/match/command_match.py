@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +14,7 @@ from hookgate.policy.match.command_flags import Requirement, flags_of, program_f
 from hookgate.policy.match.command_flags_data import ProgramFlags
 from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
 
-__all__ = ["ArgMatcher", "CommandMatcher", "PathCheck"]
+__all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line"]
 
 _TOKEN = re.compile(r"[a-z0-9_.+-]+")
 
@@ -22,6 +23,20 @@ _YES = Outcome.YES
 _UNKNOWN = Outcome.UNKNOWN
 _NO = Outcome.NO
 _HOLDS = MatchResult(_YES, "")  # a part that holds and has nothing to add to the detail
+
+
+def command_line(value: object) -> str | None:
+    """The shell line a command value stands for: a string as it is; an argv list (``["bash", "-lc",
+    "…"]``, as exec-style tools take) joined so that a shell runs exactly that argv; else None."""
+    if type(value) is str:
+        return value
+    if isinstance(value, list | tuple) and value and all(type(w) is str for w in value):
+        return shlex.join(value)
+    return None
+
+
+#: a command field holding neither a line nor an argv: it cannot be read, so it is not a NO
+_NOT_A_COMMAND = MatchResult(Outcome.UNKNOWN, "neither a command line nor an argv list")
 
 
 @lru_cache(maxsize=4096)
@@ -96,9 +111,10 @@ class CommandMatcher:
     mentions: frozenset[str] = frozenset()  # program names that make inline interpreter code UNKNOWN
 
     def match(self, value: object, env: EvalEnv) -> MatchResult:
-        if not isinstance(value, str):
-            return NO
-        return self.match_parsed(parse_command(value), env)
+        line = command_line(value)
+        if line is None:
+            return NO if value is None or value == [] else _NOT_A_COMMAND
+        return self.match_parsed(parse_command(line), env)
 
     def match_parsed(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
         """Judge an already parsed line (an index parses each line once for all its rules)."""
