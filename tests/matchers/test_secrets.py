@@ -259,3 +259,11 @@ def test_a_secret_deep_in_a_long_value_is_found_without_trusting_the_prefilter()
     text = "x = 1\n" * (SET_SAFE_BYTES // 6 + 100) + f"aws_access_key_id = {key}\n"
     assert [h.detector for h in find_secrets(text)] == ["aws_access_key"]
     assert key not in redact_secrets(text)
+
+
+def test_a_secret_in_a_key_is_found_and_masked() -> None:
+    value = {"headers": {GHP: "x"}, "ok": {"name": "bob"}}
+    matcher = compile_secret(SecretSpec.model_validate("all"), CompileContext())
+    assert matcher.match(value, EvalEnv()).outcome is Outcome.YES
+    assert matcher.match({"ok": {"name": "bob"}}, EvalEnv()).outcome is Outcome.NO
+    assert mask_secrets_in(value) == {"headers": {"[REDACTED:github_token]": "x"}, "ok": {"name": "bob"}}

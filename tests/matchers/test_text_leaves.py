@@ -82,3 +82,14 @@ def test_within_the_bounds_the_answers_are_exact() -> None:
             assert op.match(value, ENV).outcome is Outcome.NO, op
         assert TextIndex().read(value) == ([], False)
     assert Regex(False, "AKIA").match(_deep(KEY, 31), ENV).outcome is Outcome.YES
+
+
+def test_the_keys_of_mappings_are_read_too() -> None:
+    """A key can carry a secret as well as a value can: `{"AKIA…": 1}` is not clean."""
+    hidden = {"ok": {KEY: 1}}
+    assert Regex(False, "AKIA[0-9A-Z]{16}").match(hidden, ENV).outcome is Outcome.YES
+    assert Equals(False, KEY).match([hidden], ENV).outcome is Outcome.YES
+    index = TextIndex()
+    index.add(Regex(False, "AKIA[0-9A-Z]{16}"), 0)
+    index.freeze()
+    assert index.read(hidden) == ([0], False)

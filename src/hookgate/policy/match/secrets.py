@@ -190,7 +190,7 @@ def _key_names_secret(key: object, value: str, names: Sequence[str]) -> bool:
 def mask_secrets_in(value: Any, names: Iterable[str] | None = None, replacement: str = DEFAULT_REPLACEMENT) -> Any:
     """A copy of ``value`` (str / dict / list / tuple, nested) with secrets redacted in every string.
 
-    Dict keys are kept; other leaves are returned unchanged. Used by the decision log.
+    Secrets in dict keys are redacted too; other leaves are returned unchanged. Used by the decision log.
     """
     expanded = expand_detector_names(names)
     return _mask(value, expanded, replacement, None)
@@ -202,7 +202,8 @@ def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object) -> 
             return replacement.format(detector="generic_secret")
         return redact_secrets(value, names, replacement)
     if isinstance(value, dict):
-        return {k: _mask(v, names, replacement, k) for k, v in value.items()}
+        return {redact_secrets(k, names, replacement) if type(k) is str else k: _mask(v, names, replacement, k)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_mask(v, names, replacement, key) for v in value)
     return value
@@ -218,6 +219,9 @@ def _first_secret(value: Any, names: tuple[str, ...], key: object = None, depth:
         return hits[0] if hits else None
     items: Iterable[tuple[object, Any]] = ()
     if isinstance(value, dict):
+        for k in value:  # a key can carry a secret as well as a value can
+            if type(k) is str and k and (hits := _scanner(names).scan(k)):
+                return hits[0]
         items = value.items()
     elif isinstance(value, list | tuple):
         items = ((key, v) for v in value)

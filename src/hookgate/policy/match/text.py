@@ -140,10 +140,13 @@ def glob_to_regex(glob: str) -> str:
 
 
 def iter_leaves(value: Any, depth: int = 0) -> Iterator[Any]:
-    """Every scalar leaf of a JSON-like value (bounded, so hostile input stays cheap)."""
+    """Every scalar leaf of a JSON-like value, the keys of its mappings included (a key can carry a
+    secret as well as a value can); bounded, so hostile input stays cheap."""
     if isinstance(value, dict):
         if depth < _MAX_DEPTH:
-            for v in value.values():
+            for k, v in value.items():
+                if type(k) is str:
+                    yield k
                 yield from iter_leaves(v, depth + 1)
     elif isinstance(value, list | tuple):
         if depth < _MAX_DEPTH:
@@ -179,7 +182,13 @@ def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None
         seen[0] += 1
     elif isinstance(item, dict):
         if depth < _MAX_DEPTH:
-            for v in item.values():
+            for k, v in item.items():
+                if type(k) is str:  # keys are read like string leaves (see iter_leaves)
+                    if seen[0] < _MAX_LEAVES:
+                        strings.append(k)
+                    else:
+                        seen[1] = 1
+                    seen[0] += 1
                 _collect(v, depth + 1, strings, others, seen)
         elif item:
             seen[1] = 1
