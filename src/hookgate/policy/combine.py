@@ -84,12 +84,14 @@ def combine_reusable(matched: Matched, data: Mapping[str, Any], *, on_ask_deny: 
         top = "modify"
     top_rule, ids, unsure = _named_rule(top, top_rule, ids, matched, on_ask_deny=on_ask_deny)
     view = new_data if new_data is not None else data  # prompts show what would actually run
+    approval: ApprovalAsk | None = None
+    if top == "ask_user":
+        approval, top_rule = _approval(top_rule, acting, runs, view)
     reason = _reason(top, top_rule, view)
     if unsure and reason is not None and unknowns:
         reason += f" (not proven: {unknowns[0]}; unclear input counts as a match, failing closed)"
     decision = Decision(
-        top, ids, reason, _user_message(top_rule), new_data,
-        _approval(top_rule, view) if top == "ask_user" else None, _injections(acting), hits, tuple(unknowns),
+        top, ids, reason, _user_message(top_rule), new_data, approval, _injections(acting), hits, tuple(unknowns),
     )
     return decision, new_data is None and not isinstance(top_rule.action, AskSpec)
 
@@ -230,12 +232,30 @@ def _user_message(rule: CompiledRule) -> str | None:
     return action.user_message if isinstance(action, DenySpec) else None
 
 
-def _approval(rule: CompiledRule, data: Mapping[str, Any]) -> ApprovalAsk | None:
-    a = rule.action
-    if not isinstance(a, AskSpec):
-        return None
-    default: Literal["allow", "deny"] = "allow" if a.default == "allow" else "deny"
-    return ApprovalAsk(a.prompt.render(data), a.options, a.timeout, default, rule.id, a.reason, a.risk)
+def _approval(top: CompiledRule, acting: list[CompiledRule], runs: list[RankRun], data: Mapping[str, Any]
+              ) -> tuple[ApprovalAsk | None, CompiledRule]:
+    """One approval for every ask that matched, as strict as the strictest: the highest layer's ask
+    is shown (a project's ask cannot stand in for the organisation's), the default is deny if any
+    ask's is, the timeout is the shortest when it denies (the longest when it allows), and the risk
+    is the highest. Returns the approval and the ask it shows."""
+    flooded = (r for run in runs if run.rank == _ASK_RANK for r in run.rules)
+    asks = [r for r in dict.fromkeys((top, *acting, *flooded)) if isinstance(r.action, AskSpec)]
+    if not asks:
+        return None, top
+    shown = min(asks, key=_BY_LAYER)
+    specs = [r.action for r in asks if isinstance(r.action, AskSpec)]
+    a = specs[asks.index(shown)]
+    denies = any(s.default != "allow" for s in specs)
+    timeouts = [s.timeout for s in specs]
+    default: Literal["allow", "deny"] = "deny" if denies else "allow"
+    risk = max((s.risk for s in specs if s.risk), key=_RISKS.index, default=None)
+    return ApprovalAsk(a.prompt.render(data), a.options, min(timeouts) if denies else max(timeouts), default,
+                       shown.id, a.reason, risk), shown
+
+
+_ASK_RANK = EFFECT_RANK["ask_user"]
+_RISKS = ("low", "medium", "high", "critical")
+_BY_LAYER = operator.attrgetter("layer", "key")
 
 
 def _injections(acting: list[CompiledRule]) -> tuple[Injection, ...]:

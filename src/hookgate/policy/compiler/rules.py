@@ -79,6 +79,7 @@ class CompiledRule:
     index_hint: str = field(default="")
     #: place in the modify chain: lower layers rewrite first, so a higher layer's rewrite is the last word
     chain: int = 0
+    layer: int = 0  #: rank in LAYER_ORDER (0: org): a higher layer's ask is the one shown
 
     def selects_tool(self, tool: str | None) -> bool:
         if self.tools is None:

@@ -88,12 +88,16 @@ def resolve_events(state: CompileState) -> None:
     # the modify chain: lower layers first, then priority and file order (the key order within one
     # layer), so a project's rewrite cannot undo the organisation's
     if len({cr.source.layer for cr in state.rules}) > 1:
-        by_chain = sorted(state.rules, key=lambda r: (-LAYER_ORDER.index(r.source.layer), r.key))
+        for cr in state.rules:
+            cr.layer = LAYER_ORDER.index(cr.source.layer)
+        by_chain = sorted(state.rules, key=lambda r: (-r.layer, r.key))
         for place, cr in enumerate(by_chain):
             cr.chain = place
     else:
+        rank = LAYER_ORDER.index(state.rules[0].source.layer) if state.rules else 0
         for cr in state.rules:
             cr.chain = cr.key
+            cr.layer = rank
 
 
 def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelector | SpecError | None]
