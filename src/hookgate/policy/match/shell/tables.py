@@ -43,6 +43,9 @@ class Wrapper:
     argv_opts: frozenset[str] = frozenset()  # options switching ``joined`` off (watch -x)
     writes: frozenset[str] = frozenset()  # options whose value is a written file (time -o)
     subcommand: str = ""  # "run" for ``uv run``: the wrapper is two words ("exec|dlx": either)
+    split: frozenset[str] = frozenset()  # options whose value is split into the command's first words (env -S)
+    pairs: frozenset[str] = frozenset()  # options taking two values (bwrap --bind SRC DEST)
+    triples: frozenset[str] = frozenset()  # options taking three values (bwrap --overlay RWSRC WORKDIR DEST)
 
 
 _W = Wrapper
@@ -54,7 +57,7 @@ WRAPPERS: dict[str, Wrapper] = {
                           "--preserve-groups --stdin --shell --version --validate --"),
                assignments=True, no_exec=_set("-V --version -v --validate -K -k --remove-timestamp")),
     "doas": _W(values=_set("-u -C"), flags=_set("-n -s -L"), no_exec=_set("-C -L")),
-    "env": _W(values=_set("-u --unset -C --chdir -S --split-string -P"),
+    "env": _W(values=_set("-u --unset -C --chdir -S --split-string -P"), split=_set("-S --split-string"),
               flags=_set("-i - -0 -v --ignore-environment --null --debug --default-signal --ignore-signal "
                          "--block-signal --list-signal-handling"), assignments=True),
     "nice": _W(values=_set("-n --adjustment"), flags=frozenset(f"-{d}" for d in "0123456789+")),
@@ -121,6 +124,29 @@ WRAPPERS: dict[str, Wrapper] = {
     "unshare": _W(values=_set("--setuid --setgid --wd -R --root -w"),
                   flags=_set("-m -u -i -n -p -U -C -T -f --fork -r --map-root-user --mount-proc --kill-child")),
     "valgrind": _W(flags=_set("-q -v --quiet --verbose")),
+    "eatmydata": _W(),
+    "fakeroot": _W(values=_set("-l --lib --faked -s -i -b"), flags=_set("-u --unknown-is-real")),
+    "fakechroot": _W(values=_set("-l --lib -d --elfloader -e --environment -c --config-dir"),
+                     flags=_set("-s --use-system-libs")),
+    "proot": _W(values=_set("-r --rootfs -R -S -b --bind -m --mount -w --pwd --cwd -k --kernel-release -q --qemu "
+                            "-v --verbose -p --port -i --change-id"), flags=_set("-0 --root-id -l --link2symlink")),
+    "bwrap": _W(values=_set("--args --uid --gid --hostname --chdir --unsetenv --dev --proc --tmpfs --mqueue --dir "
+                            "--remount-ro --lock-file --seccomp --perms --size --userns --pidns --info-fd "
+                            "--json-status-fd --block-fd --userns-block-fd --sync-fd --cap-add --cap-drop --exec-label "
+                            "--file-label --argv0"),
+                flags=_set("--unshare-all --share-net --unshare-user --unshare-user-try --unshare-ipc --unshare-pid "
+                           "--unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try --clearenv "
+                           "--new-session --die-with-parent --as-pid-1 --disable-userns --assert-userns-disabled"),
+                pairs=_set("--bind --bind-try --dev-bind --dev-bind-try --ro-bind --ro-bind-try --setenv --file "
+                           "--bind-data --ro-bind-data --symlink --chmod --bind-fd --ro-bind-fd"),
+                triples=_set("--overlay")),
+    # a session multiplexer runs a shell command (joined by its shell) in a new session or pane
+    "tmux": _W(values=_set("-s -n -t -c -x -y -e -F -f -l -p -L -S"),
+               flags=_set("-d -A -D -E -P -X -h -v -b -Z -I -k -2 -u -N"), joined=True,
+               subcommand="new-session|new|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window"
+                          "|respawnw|run-shell|run|display-popup|popup"),
+    "screen": _W(values=_set("-S -c -e -h -p -T -t -Logfile"),
+                 flags=_set("-d -m -D -R -r -U -a -A -q -x -O -l -ln -i -f -fn -fa -L")),
     "busybox": _W(),
     "coproc": _W(),
     # tree-sitter-bash reads `time { ls; }` and `coproc NAME { ...; }` as a command named `{`
@@ -158,7 +184,7 @@ WRAPPERS: dict[str, Wrapper] = {
 
 SHELLS = frozenset(_set("sh bash zsh dash ksh mksh pdksh ash fish csh tcsh yash posh rbash lksh oksh"))
 # Programs that read a script from stdin when given none (the job is run by a shell later).
-STDIN_SHELLS = frozenset(_set("at batch"))
+STDIN_SHELLS = frozenset(_set("at batch crontab"))
 
 _INTERPRETER = re.compile(
     r"^(?:python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit"

@@ -117,6 +117,9 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
     spec, out = st.spec, st.out
     out.options.add(name)
     st.i += 1
+    if name in spec.pairs or name in spec.triples:  # bwrap --bind SRC DEST: every value is a word of its own
+        st.i += (2 if name in spec.pairs else 3) - (1 if inline is not None else 0)
+        return
     takes = name in spec.values or name in spec.scripts
     if not takes:
         if name not in spec.flags and inline is None and st.ambiguous < 0:
@@ -128,7 +131,7 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
         st.i += 1
     if value is None:
         return
-    if name in spec.scripts or name in ("-S", "--split-string"):
+    if name in spec.scripts or name in spec.split:
         out.scripts.append(value)
     if name in spec.writes:
         out.writes.append(value)
