@@ -110,9 +110,12 @@ def test_template_error_is_positioned(tmp_path: Path) -> None:
     assert diag.location is not None and (diag.location.line, diag.location.column) == (5, 10)
 
 
-def test_long_values_are_truncated_in_prompts() -> None:
-    data: dict[str, Any] = {"x": "a" * 2000}
-    assert compile_template("{x}").render(data).endswith("…")
+def test_long_values_show_both_ends_and_say_what_is_hidden() -> None:
+    """Padding must not push the dangerous part of a command out of the prompt a person approves."""
+    data: dict[str, Any] = {"x": "echo " + "a" * 2000 + "; rm -rf ~"}
+    shown = compile_template("Run {x}?").render(data)
+    assert shown.startswith("Run echo aaa") and shown.endswith("; rm -rf ~?")
+    assert "…[1,515 characters not shown]…" in shown and len(shown) < 600
 
 
 def test_a_modify_rule_cannot_change_which_tool_runs_or_where(tmp_path: Path) -> None:

@@ -80,7 +80,12 @@ def _show(values: list[Any]) -> str:
     value = values[0] if len(values) == 1 else values
     text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)  # no terminal escapes in prompts
-    return text if len(text) <= _MAX_FIELD_CHARS else text[:_MAX_FIELD_CHARS] + "…"
+    if len(text) <= _MAX_FIELD_CHARS:
+        return text
+    # both ends, and how much is not shown: a head alone lets 500 harmless characters push `; rm -rf ~`
+    # out of the prompt a person approves
+    head, tail = text[: _MAX_FIELD_CHARS * 3 // 5], text[-(_MAX_FIELD_CHARS * 2 // 5):]
+    return f"{head} …[{len(text) - len(head) - len(tail):,} characters not shown]… {tail}"
 
 
 # -- effect specs --------------------------------------------------------------------
