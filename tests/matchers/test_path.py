@@ -393,3 +393,22 @@ def test_home_with_trailing_slash(tree: Tree) -> None:
     env = EvalEnv(cwd=tree.ws, home=tree.home + "/", workspace=tree.ws)
     assert tree.outcome("~/.ssh/**", "~/.ssh/id_rsa", env) is Outcome.YES
     assert tree.outcome({"under": "~"}, "src/app.py", env) is Outcome.YES
+
+
+def test_some_path_below_a_directory(tree: Tree) -> None:
+    """`find DIR` results and archives unpacked in DIR: YES when every path below matches, NO when
+    none can, else UNKNOWN; globs matched anywhere are not applied to such a walk."""
+    env = tree.env
+    ssh = tree.rule({"glob": "~/.ssh/**"})
+    assert ssh.match_below(f"{tree.home}/.ssh", env).outcome is Outcome.YES
+    assert ssh.match_below(tree.home, env).outcome is Outcome.UNKNOWN  # ~/.ssh is somewhere below ~
+    assert ssh.match_below(f"{tree.root}/etc", env).outcome is Outcome.NO
+    assert ssh.match_below("ssh-dir", env).outcome is Outcome.YES  # a link to ~/.ssh, resolved
+    pems = tree.rule({"glob": "~/.ssh/*.pem"})
+    assert pems.match_below(f"{tree.home}/.ssh", env).outcome is Outcome.UNKNOWN  # only some names below
+    assert tree.rule({"glob": "**/.env"}).match_below(tree.ws, env).outcome is Outcome.NO
+    outside = tree.rule({"outside": "workspace"})
+    assert outside.match_below("src", env).outcome is Outcome.NO
+    assert outside.match_below(f"{tree.root}/etc", env).outcome is Outcome.YES
+    assert outside.match_below("/", env).outcome is Outcome.UNKNOWN  # the workspace is below / too
+    assert outside.match_below("src", EvalEnv(cwd=tree.ws)).outcome is Outcome.NO

@@ -12,6 +12,7 @@ from typing import Any
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
 from hookgate.policy.match.command_flags_data import ProgramFlags
+from hookgate.policy.match.path_below import below_dir
 from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
 
 __all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line"]
@@ -85,7 +86,9 @@ class PathCheck:
     def judge(self, known: Iterable[str], unknown: Iterable[str], env: EvalEnv, what: str) -> MatchResult:
         best = NO
         for path in known:
-            result: MatchResult = self.matcher.match_path(path, env, shell_glob=True)
+            below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
+            result: MatchResult = (self.matcher.match_path(path, env, shell_glob=True) if below is None
+                                   else self.matcher.match_below(below, env))
             if result.outcome is Outcome.YES:
                 return _yes(f"{what} `{path}`")
             if result.outcome is Outcome.UNKNOWN and best is NO:

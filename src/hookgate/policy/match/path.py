@@ -32,6 +32,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, Outcome, SpecError
+from hookgate.policy.match.path_below import judge_below
 from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, compile_globs, fold_case
 from hookgate.policy.match.path_norm import (
     ResolvedPath,
@@ -188,6 +189,18 @@ class PathMatcher:
         if result.outcome is Outcome.NO and shell_glob and SHELL_WILDCARDS & set(path):
             return judge_glob_word(self, path, env, home)
         return result
+
+    def match_below(self, directory: str, env: EvalEnv) -> MatchResult:
+        """Decide *some path below* ``directory`` (``find DIR``'s results, an archive unpacked there):
+        YES if every such path matches, NO if none can, else UNKNOWN (:mod:`.path_below`)."""
+        resolved = resolve_path(directory, env, env.home or self.home)
+        if resolved.error is not None:
+            return MatchResult(Outcome.UNKNOWN, f"a path below `{directory}`: {resolved.error.detail}")
+        return judge_below(self, resolved.names, env)
+
+    def dir_bases(self, ref: DirRef, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
+        """An ``under``/``outside`` directory for this event (and its resolved form); None if unknown."""
+        return self._bases(ref, env, home)
 
     def judge_names(self, raw: str, names: tuple[str, ...], env: EvalEnv) -> MatchResult:
         """Decide a path already resolved to ``names`` (see :func:`resolve_candidates`); ``raw`` names it."""

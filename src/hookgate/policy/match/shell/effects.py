@@ -13,7 +13,7 @@ from hookgate.policy.match.shell.argv import split_argv
 from hookgate.policy.match.shell.feed import Feed, combine
 from hookgate.policy.match.shell.literal import decode, echo_output, printf_output
 from hookgate.policy.match.shell.redirects import HARMLESS, Redirect
-from hookgate.policy.match.shell.tables import DOWNLOADERS, READERS, SINGLE_DASH, WRITERS
+from hookgate.policy.match.shell.tables import DIR_WRITERS, DOWNLOADERS, READERS, SINGLE_DASH, WRITERS
 from hookgate.policy.match.shell.unwrap import found_paths
 from hookgate.policy.match.shell.words import Word
 
@@ -42,7 +42,7 @@ class Targets:
 
 
 NO_TARGETS = Targets()  # shared by the many commands with no targets; never mutated
-TABLED = frozenset(WRITERS) | frozenset(READERS) | {"dd", "tar", "bsdtar", "gtar"}
+TABLED = frozenset(WRITERS) | frozenset(READERS) | frozenset(DIR_WRITERS) | {"dd", "tar", "bsdtar", "gtar"}
 
 
 def file_targets(program: str, words: list[Word], redirects: tuple[Redirect, ...]) -> Targets:
@@ -79,6 +79,20 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
         _collect(words, argv, values, opt_reads, mode, out.reads)
     if program == "curl":
         _curl_uploads(words, argv, out)
+    if program in DIR_WRITERS:
+        _dir_writes(program, argv, out)
+
+
+def _dir_writes(program: str, argv: list[str], out: Targets) -> None:
+    """``unzip -d DIR``, ``patch -d DIR``, ``pip install --target DIR``: names not on the line are written
+    below DIR (below the working directory, for programs that write there when no option says)."""
+    values, dir_opts, in_cwd = DIR_WRITERS[program]
+    options, _ = split_argv(argv, values)
+    dirs = [o.value for o in options if o.name in dir_opts and o.value]
+    if dirs:
+        out.writes.extend(found_paths(d) for d in dirs)
+    elif in_cwd:
+        out.writes.append(found_paths("."))
 
 
 def _collect(words: list[Word], argv: list[str], values: frozenset[str], opt_files: frozenset[str], mode: str,

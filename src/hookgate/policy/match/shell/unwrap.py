@@ -183,7 +183,7 @@ def found_paths(root: str) -> Word:
 
 
 def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
-    """Commands of ``find -exec/-execdir/-ok/-okdir ... ;`` and ``-fprint`` files."""
+    """Commands of ``find -exec/-execdir/-ok/-okdir ... ;``, ``-fprint`` files and what ``-delete`` removes."""
     inner: list[list[Word]] = []
     writes: list[Word] = []
     i, n = 1, len(words)
@@ -201,5 +201,7 @@ def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
             continue
         if text in ("-fprint", "-fprint0", "-fls", "-fprintf") and i + 1 < n:
             writes.append(words[i + 1])
+        elif text == "-delete":  # removes what it finds: some path under the root
+            writes.append(found)
         i += 1
     return inner, writes

@@ -1,0 +1,137 @@
+"""A ``path`` condition judged for *some path below a directory*, not one path.
+
+``find ~ -name id_rsa -exec cat {} +`` reads files found under ``~``;
+``tar -xf a.tar -C ~`` and ``unzip -d ~`` write names the archive holds. The
+shell parser reports such a target as ``DIR/{}``. Judged as a literal name,
+``~/{}`` matched nothing, so a rule on ``~/.ssh/**`` answered NO to a command
+that may well touch ``~/.ssh/id_rsa``. Here the answer is YES when every path
+below the directory matches, NO when none can, and UNKNOWN in between.
+
+Each glob is reduced to its literal directory prefix (absolute, once the
+home or workspace it is anchored to is known). A directory inside that
+prefix is YES when the glob is ``PREFIX/**``, else UNKNOWN; a prefix inside
+the directory is UNKNOWN; anything else is NO. ``except`` is not applied, and
+symlinks below the directory are not followed (``find`` does not follow them
+either), which can only make the answer stricter or the same.
+
+Globs matched anywhere (``**/.env``, ``*.pem``) answer NO here, as they do
+for a directory ``grep -r`` or ``cp -r`` reads: what a recursive walk meets
+below a directory is not known, and judging every walk of the workspace as
+possibly reaching a ``.env`` would stop ``find . -name '*.py' -exec grep``.
+Rules on anchored subtrees (``~/.ssh/**``, ``/etc/**``) are what this module
+enforces on walks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
+from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, fold_case
+from hookgate.policy.match.path_norm import relative_to
+
+__all__ = ["BELOW", "below_dir", "judge_below"]
+
+#: how the shell parser spells "some path below DIR" (``find``'s results, unpacked archives)
+BELOW = "/{}"
+
+_RANK = {Outcome.NO: 0, Outcome.UNKNOWN: 1, Outcome.YES: 2}
+
+
+def below_dir(path: str) -> str | None:
+    """The directory of a ``DIR/{}`` target, else None."""
+    if path.endswith(BELOW):
+        return path[: -len(BELOW)] or "/"
+    return None
+
+
+def _inside(name: str, base: str) -> bool:
+    return relative_to(name, base) is not None
+
+
+def _whole_subtree(glob: Glob) -> bool:
+    """``PREFIX/**``: the glob matches every path below its literal prefix."""
+    return glob.source.endswith("/**") and glob.source[:-3].rstrip("/").endswith(glob.prefix.rstrip("/") or "/")
+
+
+def _glob_prefixes(glob: Glob, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None,
+                   ci: bool) -> list[str] | None:
+    """The absolute literal prefixes of an anchored ``glob``; None when its base is unknown for this event."""
+    if glob.anchor is Anchor.ROOT:
+        return [glob.prefix or "/"]
+    bases = homes if glob.anchor is Anchor.HOME else workspaces if glob.anchor is Anchor.WORKSPACE else None
+    if bases is None:
+        return None
+    rel = glob.prefix.strip("/")
+    out = [(b.rstrip("/") + "/" + rel) if rel else b for b in bases]
+    return [fold_case(p) for p in out] if ci else out
+
+
+def _glob_below(glob: Glob, names: Sequence[str], homes: tuple[str, ...] | None,
+                workspaces: tuple[str, ...] | None, ci: bool) -> Outcome:
+    if glob.anchor is Anchor.ANYWHERE:  # see the module note: not applied to what a walk may meet
+        return Outcome.NO
+    prefixes = _glob_prefixes(glob, homes, workspaces, ci)
+    if prefixes is None:  # anchored to a home or workspace this event does not have
+        return Outcome.UNKNOWN
+    best = Outcome.NO
+    for name in names:
+        for prefix in prefixes:
+            if _inside(name, prefix):
+                found = Outcome.YES if _whole_subtree(glob) else Outcome.UNKNOWN
+            elif _inside(prefix, name):
+                found = Outcome.UNKNOWN
+            else:
+                continue
+            if _RANK[found] > _RANK[best]:
+                best = found
+    return best
+
+
+def _group_below(group: GlobGroup, names: Sequence[str], homes: tuple[str, ...] | None,
+                 workspaces: tuple[str, ...] | None, ci: bool) -> Outcome:
+    return max((_glob_below(g, names, homes, workspaces, ci) for g in group.globs), key=_RANK.__getitem__,
+               default=Outcome.NO)
+
+
+def _containment_below(bases: list[tuple[str, ...] | None], names: Sequence[str], *, inside: bool) -> Outcome:
+    """``under`` (every path below the directory inside one of the bases) or ``outside`` (its negation)."""
+    if any(b is None for b in bases):
+        return Outcome.UNKNOWN
+    dirs = [d for b in bases if b is not None for d in b]
+    per_name = []
+    for name in names:
+        if any(_inside(name, d) for d in dirs):
+            per_name.append(Outcome.YES)
+        elif any(_inside(d, name) for d in dirs):
+            per_name.append(Outcome.UNKNOWN)
+        else:
+            per_name.append(Outcome.NO)
+    under = min(per_name, key=_RANK.__getitem__, default=Outcome.NO)
+    if inside:
+        return under
+    return {Outcome.YES: Outcome.NO, Outcome.NO: Outcome.YES}.get(under, Outcome.UNKNOWN)
+
+
+def judge_below(matcher: object, names: Sequence[str], env: EvalEnv) -> MatchResult:
+    """The condition of ``matcher`` (a PathMatcher) for some path below the directory reached by ``names``."""
+    from hookgate.policy.match.path import PathMatcher  # the matcher module imports this one
+
+    assert isinstance(matcher, PathMatcher)
+    viewed = matcher.view(names)
+    homes, workspaces = matcher.glob_bases(env)
+    ci = matcher.case_insensitive
+    parts = [_group_below(g, viewed, homes, workspaces, ci) for g in matcher.groups]
+    home = env.home or matcher.home
+    if matcher.under:
+        parts.append(_containment_below([matcher.dir_bases(r, env, home) for r in matcher.under], viewed, inside=True))
+    if matcher.outside:
+        parts.append(_containment_below([matcher.dir_bases(r, env, home) for r in matcher.outside], viewed,
+                                        inside=False))
+    outcome = min(parts, key=_RANK.__getitem__, default=Outcome.YES)
+    where = f"a path below `{names[0]}`" if names else "a path below a directory"
+    if outcome is Outcome.YES:
+        return MatchResult(Outcome.YES, f"{where} (every one matches)")
+    if outcome is Outcome.UNKNOWN:
+        return MatchResult(Outcome.UNKNOWN, f"{where} may match")
+    return MatchResult(Outcome.NO)
