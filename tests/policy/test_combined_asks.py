@@ -7,10 +7,11 @@ organisation's ask (``default: deny``): nobody answered, and the push ran.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from hookgate.policy.api import Plan, compile_files
+from traced import compile_texts
+
+from hookgate.policy.api import Plan
 
 ORG = """\
     version: 1
@@ -35,15 +36,6 @@ PROJECT = """\
     """
 
 
-def plan_of(tmp_path: Path, *texts: str) -> Plan:
-    paths = []
-    for i, text in enumerate(texts):
-        path = tmp_path / f"p{i}.yaml"
-        path.write_text(textwrap.dedent(text))
-        paths.append(path)
-    return compile_files(paths)
-
-
 def ask(plan: Plan, command: str) -> tuple[str, tuple[str, ...], str | None, object]:
     data = {"tool_name": "bash", "tool_input": {"command": command}}
     d, traced = plan.evaluate("tool:pre", data), plan.evaluate("tool:pre", data, trace=True)
@@ -52,7 +44,7 @@ def ask(plan: Plan, command: str) -> tuple[str, tuple[str, ...], str | None, obj
 
 
 def test_a_project_ask_cannot_stand_in_for_the_organisation_s(tmp_path: Path) -> None:
-    effect, rules, reason, approval = ask(plan_of(tmp_path, ORG, PROJECT), "git push origin main")
+    effect, rules, reason, approval = ask(compile_texts(tmp_path, ORG, PROJECT), "git push origin main")
     assert effect == "ask_user" and set(rules) == {"org-ask-push", "project-ask-git"}
     assert approval is not None
     assert approval.rule_id == "org-ask-push" and approval.prompt == "Push git push origin main?"  # org's, shown
@@ -63,7 +55,7 @@ def test_a_project_ask_cannot_stand_in_for_the_organisation_s(tmp_path: Path) ->
 
 
 def test_one_ask_is_shown_as_written(tmp_path: Path) -> None:
-    _, rules, _, approval = ask(plan_of(tmp_path, ORG, PROJECT), "git status")
+    _, rules, _, approval = ask(compile_texts(tmp_path, ORG, PROJECT), "git status")
     assert rules == ("project-ask-git",)
     assert approval is not None
     assert (approval.rule_id, approval.default, approval.timeout, approval.risk) == ("project-ask-git", "allow", 1.0,
@@ -72,6 +64,6 @@ def test_one_ask_is_shown_as_written(tmp_path: Path) -> None:
 
 def test_asks_that_allow_on_silence_wait_the_longest(tmp_path: Path) -> None:
     lenient_org = ORG.replace("timeout: 5m, default: deny", "timeout: 5m, default: allow")
-    _, _, _, approval = ask(plan_of(tmp_path, lenient_org, PROJECT), "git push origin main")
+    _, _, _, approval = ask(compile_texts(tmp_path, lenient_org, PROJECT), "git push origin main")
     assert approval is not None
     assert (approval.default, approval.timeout) == ("allow", 300.0)  # the longest time to say no

@@ -9,14 +9,14 @@ must agree with the indexed evaluation.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from traced import compile_texts
 
 from hookgate.diagnostics import DiagnosticError
-from hookgate.policy.api import Plan, compile_files
+from hookgate.policy.api import Plan
 
 ORG = """\
     version: 1
@@ -46,15 +46,6 @@ PROJECT = """\
     """
 
 
-def compile_layers(tmp_path: Path, *texts: str) -> Plan:
-    paths = []
-    for i, text in enumerate(texts):
-        path = tmp_path / f"p{i}.yaml"
-        path.write_text(textwrap.dedent(text))
-        paths.append(path)
-    return compile_files(paths)
-
-
 def decide(plan: Plan, path: str, cwd: str | None = "/w/proj") -> tuple[str, tuple[str, ...]]:
     data: dict[str, Any] = {"tool_name": "write_file", "tool_input": {"file_path": path, "content": "x"}}
     if cwd is not None:
@@ -65,7 +56,7 @@ def decide(plan: Plan, path: str, cwd: str | None = "/w/proj") -> tuple[str, tup
 
 
 def test_a_project_workspace_does_not_disarm_the_organisation_s_rules(tmp_path: Path) -> None:
-    plan = compile_layers(tmp_path, ORG, PROJECT)
+    plan = compile_texts(tmp_path, ORG, PROJECT)
     assert decide(plan, "/etc/cron.d/job") == ("deny", ("stay-in-workspace",))
     assert decide(plan, "/w/proj/src/app.py") == ("continue", ())
     assert decide(plan, "secrets/key") == ("deny", ("no-workspace-secrets",))  # below the event's cwd
@@ -73,19 +64,19 @@ def test_a_project_workspace_does_not_disarm_the_organisation_s_rules(tmp_path: 
 
 
 def test_the_project_s_own_rules_use_its_setting(tmp_path: Path) -> None:
-    plan = compile_layers(tmp_path, PROJECT)
+    plan = compile_texts(tmp_path, PROJECT)
     assert decide(plan, "/etc/cron.d/job") == ("continue", ())  # everything is under `/`
 
 
 def test_without_a_cwd_the_setting_is_all_there_is(tmp_path: Path) -> None:
-    plan = compile_layers(tmp_path, ORG, PROJECT)
+    plan = compile_texts(tmp_path, ORG, PROJECT)
     assert decide(plan, "/etc/cron.d/job", cwd=None) == ("continue", ())
 
 
 def test_a_setting_in_the_organisation_governs_every_layer(tmp_path: Path) -> None:
     org = ORG.replace("    rules:\n", "    settings:\n      workspace: /srv/app\n    rules:\n", 1)
     project = PROJECT.replace("      workspace: /\n", "      workspace: /srv/app\n")
-    plan = compile_layers(tmp_path, org, project)
+    plan = compile_texts(tmp_path, org, project)
     assert decide(plan, "/srv/app/x", cwd="/srv/app/sub") == ("continue", ())
     assert decide(plan, "/srv/other/x", cwd="/srv/app/sub") == ("deny", ("stay-in-workspace", "project-outside"))
 
@@ -93,5 +84,5 @@ def test_a_setting_in_the_organisation_governs_every_layer(tmp_path: Path) -> No
 def test_a_lower_layer_cannot_move_the_organisation_s_workspace(tmp_path: Path) -> None:
     org = ORG.replace("    rules:\n", "    settings:\n      workspace: /srv/app\n    rules:\n", 1)
     with pytest.raises(DiagnosticError) as err:
-        compile_layers(tmp_path, org, PROJECT)
+        compile_texts(tmp_path, org, PROJECT)
     assert "compile.layer_violation" in str(err.value) and "p1.yaml:4:14" in str(err.value)

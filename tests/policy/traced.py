@@ -22,3 +22,13 @@ def same_as_traced(plan: Plan, data: dict[str, Any]) -> tuple[str, tuple[str, ..
     t = plan.evaluate("tool:pre", data, trace=True)
     assert (d.effect, d.rules) == (t.effect, t.rules), data
     return d.effect, d.rules
+
+
+def compile_texts(tmp_path: Path, *texts: str) -> Plan:
+    """A plan from whole policy files given as YAML texts (dedented), written as p0.yaml, p1.yaml…"""
+    paths = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"p{i}.yaml"
+        path.write_text(textwrap.dedent(text))
+        paths.append(path)
+    return compile_files(paths)
