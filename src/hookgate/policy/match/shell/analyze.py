@@ -25,6 +25,7 @@ from hookgate.policy.match.shell.effects import (
     static_target,
 )
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
+from hookgate.policy.match.shell.links import LINKERS, links_made
 from hookgate.policy.match.shell.model import SimpleCommand
 from hookgate.policy.match.shell.redirects import Redirect
 from hookgate.policy.match.shell.tables import DOWNLOADERS, WRAPPERS, WRITERS, interpreter_code_opts
@@ -89,6 +90,9 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
             _remember_fills(ctx, program, targets, raw.stdin)
         if program in _CD:
             _cd(ctx, program, words)
+        elif program in LINKERS:
+            since = len(ctx.commands)  # this command is recorded: the link holds for the ones after it
+            ctx.links.update((link, (target, since)) for link, target in links_made(program, words))
     return _stdout(ctx, raw, out) if raw.redirects and not raw.wrappers else out
 
 
@@ -100,7 +104,7 @@ _CD = frozenset({"cd", "pushd", "popd"})
 def _plain(program: str) -> bool:
     """No table gives ``program`` a role (files, code, a wrapped command, a special output):
     the per-program lookups :func:`analyze` makes, answered once per program name."""
-    roles = (TABLED, WRITERS, WRAPPERS, consumers.FOLLOWED, escapes.ESCAPING, SPECIAL, _FILLS, _CD, ("find",))
+    roles = (TABLED, WRITERS, WRAPPERS, consumers.FOLLOWED, escapes.ESCAPING, SPECIAL, _FILLS, _CD, LINKERS, ("find",))
     return not any(program in table for table in roles) and interpreter_code_opts(program) is None
 
 

@@ -77,8 +77,8 @@ _WALKER: type[Walker] | None = None
 class Context:
     """Mutable accumulator for one :func:`parse_command` call."""
 
-    __slots__ = ("cd", "commands", "pipes", "reads", "scripts_left", "text", "unknown_reads", "unknown_writes",
-                 "unknowns", "writes", "written")
+    __slots__ = ("cd", "commands", "links", "pipes", "reads", "scripts_left", "text", "unknown_reads",
+                 "unknown_writes", "unknowns", "writes", "written")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -92,6 +92,24 @@ class Context:
         self.written: dict[str, Feed] = {}  # file -> what an earlier command wrote into it
         self.cd: tuple[str, bool] | None = None  # directory an earlier `cd` moved to; False: built at run time
         self.scripts_left = MAX_SCRIPTS
+        #: link -> (target, index of the first command after the one that made it): ln, cp -s, mount --bind
+        self.links: dict[str, tuple[str, int]] = {}
+
+    def _through_links(self) -> None:
+        """Reads and writes at or below a link, by a command after the one that made it, are reported
+        at the link's target too (the command making the link writes the link, not its target)."""
+        from hookgate.policy.match.shell.links import through_links
+
+        commands = []
+        for i, cmd in enumerate(self.commands):
+            active = {link: target for link, (target, since) in self.links.items() if i >= since}
+            if active and (cmd.writes or cmd.reads):
+                writes, reads = through_links(cmd.writes, active), through_links(cmd.reads, active)
+                self.writes.update(dict.fromkeys(writes))
+                self.reads.update(dict.fromkeys(reads))
+                cmd = cmd._replace(writes=(*cmd.writes, *writes), reads=(*cmd.reads, *reads))
+            commands.append(cmd)
+        self.commands = commands
 
     def unknown(self, message: str, via: tuple[str, ...] = ()) -> None:
         if via:
@@ -110,6 +128,8 @@ class Context:
         return (_WALKER or _walker())(self, text, via).run(stdin)
 
     def result(self) -> ParsedCommand:
+        if self.links:
+            self._through_links()
         return _new(ParsedCommand, (
             self.text,
             tuple(self.commands),
