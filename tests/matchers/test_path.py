@@ -412,3 +412,19 @@ def test_some_path_below_a_directory(tree: Tree) -> None:
     assert outside.match_below(f"{tree.root}/etc", env).outcome is Outcome.YES
     assert outside.match_below("/", env).outcome is Outcome.UNKNOWN  # the workspace is below / too
     assert outside.match_below("src", EvalEnv(cwd=tree.ws)).outcome is Outcome.NO
+
+
+def test_below_a_directory_yes_only_when_every_path_matches(tree: Tree) -> None:
+    """A YES below a directory is read through `unless` and `not` too, so it is claimed only when it
+    holds for every path there: a glob whose prefix is literal up to `/**`, and no `except`."""
+    env = tree.env
+    etc = f"{tree.root}/etc"
+    assert tree.rule({"glob": f"{tree.root}/**"}).match_below(etc, env).outcome is Outcome.YES
+    assert tree.rule({"glob": "~/**"}).match_below(f"{tree.home}/.ssh", env).outcome is Outcome.YES
+    # `etc/etc/a` is below `etc` and is not `etc/*/etc/**`: only some paths below match
+    twice = tree.rule({"glob": f"{etc}/*/etc/**"})
+    assert twice.match_below(f"{etc}/etc", env).outcome is Outcome.UNKNOWN
+    # every path below `etc/x/etc` does match; not claimed with a wildcard before `/**` (conservative)
+    assert twice.match_below(f"{etc}/x/etc", env).outcome is Outcome.UNKNOWN
+    excepted = tree.rule({"glob": "~/**", "except": ["~/.ssh/known_hosts"]})
+    assert excepted.match_below(f"{tree.home}/.ssh", env).outcome is Outcome.UNKNOWN

@@ -10,9 +10,12 @@ below the directory matches, NO when none can, and UNKNOWN in between.
 Each glob is reduced to its literal directory prefix (absolute, once the
 home or workspace it is anchored to is known). A directory inside that
 prefix is YES when the glob is ``PREFIX/**``, else UNKNOWN; a prefix inside
-the directory is UNKNOWN; anything else is NO. ``except`` is not applied, and
-symlinks below the directory are not followed (``find`` does not follow them
-either), which can only make the answer stricter or the same.
+the directory is UNKNOWN; anything else is NO. ``except`` is not applied: a
+matcher with one answers UNKNOWN where it would answer YES (some path below
+may be excepted, and a YES read through ``unless`` or ``not`` would let it
+pass). Symlinks below the directory are not followed (``find`` does not
+follow them either), so a link planted below it and read through a found
+name (``find . -exec cat {} +``) is judged at the link, not at its target.
 
 Globs matched anywhere (``**/.env``, ``*.pem``) answer NO here, as they do
 for a directory ``grep -r`` or ``cp -r`` reads: what a recursive walk meets
@@ -25,10 +28,14 @@ enforces on walks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, fold_case
 from hookgate.policy.match.path_norm import relative_to
+
+if TYPE_CHECKING:
+    from hookgate.policy.match.path import PathMatcher
 
 __all__ = ["BELOW", "below_dir", "judge_below"]
 
@@ -36,6 +43,7 @@ __all__ = ["BELOW", "below_dir", "judge_below"]
 BELOW = "/{}"
 
 _RANK = {Outcome.NO: 0, Outcome.UNKNOWN: 1, Outcome.YES: 2}
+_GLOB_CHARS = frozenset("*?[{\\")
 
 
 def below_dir(path: str) -> str | None:
@@ -50,8 +58,9 @@ def _inside(name: str, base: str) -> bool:
 
 
 def _whole_subtree(glob: Glob) -> bool:
-    """``PREFIX/**``: the glob matches every path below its literal prefix."""
-    return glob.source.endswith("/**") and glob.source[:-3].rstrip("/").endswith(glob.prefix.rstrip("/") or "/")
+    """``PREFIX/**`` with nothing but literal names before ``/**``: the glob matches every path below
+    its literal prefix (``/x/*/x/**`` does not: ``/x/x/a`` is below its prefix ``/x`` and no match)."""
+    return glob.source.endswith("/**") and _GLOB_CHARS.isdisjoint(glob.source[:-3])
 
 
 def _glob_prefixes(glob: Glob, homes: tuple[str, ...] | None, workspaces: tuple[str, ...] | None,
@@ -113,11 +122,8 @@ def _containment_below(bases: list[tuple[str, ...] | None], names: Sequence[str]
     return {Outcome.YES: Outcome.NO, Outcome.NO: Outcome.YES}.get(under, Outcome.UNKNOWN)
 
 
-def judge_below(matcher: object, names: Sequence[str], env: EvalEnv) -> MatchResult:
-    """The condition of ``matcher`` (a PathMatcher) for some path below the directory reached by ``names``."""
-    from hookgate.policy.match.path import PathMatcher  # the matcher module imports this one
-
-    assert isinstance(matcher, PathMatcher)
+def judge_below(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> MatchResult:
+    """The condition of ``matcher`` for some path below the directory reached by ``names``."""
     viewed = matcher.view(names)
     homes, workspaces = matcher.glob_bases(env)
     ci = matcher.case_insensitive
@@ -129,6 +135,8 @@ def judge_below(matcher: object, names: Sequence[str], env: EvalEnv) -> MatchRes
         parts.append(_containment_below([matcher.dir_bases(r, env, home) for r in matcher.outside], viewed,
                                         inside=False))
     outcome = min(parts, key=_RANK.__getitem__, default=Outcome.YES)
+    if outcome is Outcome.YES and matcher.exclude is not None:  # `except` is not applied (module note)
+        outcome = Outcome.UNKNOWN
     where = f"a path below `{names[0]}`" if names else "a path below a directory"
     if outcome is Outcome.YES:
         return MatchResult(Outcome.YES, f"{where} (every one matches)")
