@@ -86,3 +86,4 @@ def test_a_lower_layer_cannot_move_the_organisation_s_workspace(tmp_path: Path) 
     with pytest.raises(DiagnosticError) as err:
         compile_texts(tmp_path, org, PROJECT)
     assert "compile.layer_violation" in str(err.value) and "p1.yaml:4:14" in str(err.value)
+    assert "cannot move the workspace `/srv/app` the `org` layer set at" in str(err.value)

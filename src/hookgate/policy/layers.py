@@ -133,7 +133,8 @@ def _merge_workspace(files: Sequence[tuple[RawSource, PolicyFile]]) -> tuple[str
         if chosen is not None and _rank(src.layer) > _rank(chosen[1]) and value != chosen[0]:
             out.append(Diagnostic(
                 "compile.layer_violation",
-                f"`workspace: {value}` cannot move the workspace `{chosen[1]}` set at {_where(chosen[2])}",
+                f"`workspace: {value}` cannot move the workspace `{chosen[0]}` the `{chosen[1]}` layer set at "
+                f"{_where(chosen[2])}",
                 loc, help="the rules of that layer are written for its workspace; remove this setting",
             ))
         elif chosen is None or _rank(src.layer) > _rank(chosen[1]):
