@@ -81,7 +81,7 @@ def resolve_events(state: CompileState) -> None:
                 state.report(loaded, found, ("tool",))
             else:
                 tools = found
-        effect = _effect_key(rule)
+        effect = rule.effect
         unknown = rule.on_unknown == "match" if rule.on_unknown is not None else effect in ("deny", "ask")
         append(CompiledRule(key, rule.id, EFFECT_OF[effect], rule.audit, unknown, rule.priority, order,
                             tuple(rule.on), tools, loaded.location, loaded))
@@ -111,19 +111,6 @@ def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelec
         found = exc
     memo[names] = found
     return found
-
-
-def _effect_key(rule: Any) -> str:
-    """The rule's one effect key (``Rule.effect`` without its generator: the loader checked there is one)."""
-    if rule.deny is not None:
-        return "deny"
-    if rule.ask is not None:
-        return "ask"
-    if rule.modify is not None:
-        return "modify"
-    if rule.inject is not None:
-        return "inject"
-    return str(rule.effect)
 
 
 def compile_conditions(state: CompileState) -> None:
