@@ -87,17 +87,11 @@ def resolve_events(state: CompileState) -> None:
                             tuple(rule.on), tools, loaded.location, loaded))
     # the modify chain: lower layers first, then priority and file order (the key order within one
     # layer), so a project's rewrite cannot undo the organisation's
-    if len({cr.source.layer for cr in state.rules}) > 1:
-        for cr in state.rules:
-            cr.layer = LAYER_ORDER.index(cr.source.layer)
-        by_chain = sorted(state.rules, key=lambda r: (-r.layer, r.key))
-        for place, cr in enumerate(by_chain):
-            cr.chain = place
-    else:
-        rank = LAYER_ORDER.index(state.rules[0].source.layer) if state.rules else 0
-        for cr in state.rules:
-            cr.chain = cr.key
-            cr.layer = rank
+    rank = {layer: n for n, layer in enumerate(LAYER_ORDER)}
+    for cr in state.rules:
+        cr.layer = rank[cr.source.layer]
+    for place, cr in enumerate(sorted(state.rules, key=lambda r: (-r.layer, r.key))):
+        cr.chain = place
 
 
 def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelector | SpecError | None]
