@@ -21,7 +21,7 @@ or UNKNOWN; a path that cannot be normalised returns every rule.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path import PathMatcher, path_strings, workspace_of
@@ -67,8 +67,8 @@ def _depth(prefix: str) -> int:
     return 0 if prefix == "/" else prefix.count("/")
 
 
-_EMPTY: dict[str, tuple[int, ...]] = {}
-_Keys = tuple[int, ...]
+_Keys = Sequence[int]  # a list while rules are added, a tuple once frozen
+_EMPTY: dict[str, _Keys] = {}
 #: absolute directory prefix -> keys, and the depths those prefixes have (only those are looked up)
 _Prefixes = tuple[dict[str, _Keys], tuple[int, ...]]
 MAX_BASES = 64  # distinct (home, workspace) pairs an index remembers its absolute prefixes for
@@ -94,12 +94,22 @@ class _Table:
     def add(self, entry: _Entry, key: int) -> None:
         kind, literal = entry
         table = self.maps.setdefault(kind, {})
-        table[literal] = (*table.get(literal, ()), key)
+        keys = table.get(literal)
+        if type(keys) is list:  # appended in place: 10,000 rules on one prefix must not copy a tuple each
+            keys.append(key)
+        else:  # new, or frozen
+            table[literal] = [*(keys or ()), key]
         if kind in self.lengths and len(literal) not in self.lengths[kind]:
             self.lengths[kind] = tuple(sorted((*self.lengths[kind], len(literal))))
         self._basenames = self._basenames or kind in ("base", "suffix", "stem")
         if kind == "segment":
             self._segments = table
+
+    def freeze(self) -> None:
+        """Keys as tuples: most literals name one rule, and a tuple is half a growable list."""
+        for table in self.maps.values():
+            for literal, keys in table.items():
+                table[literal] = tuple(keys)
 
     def rarest_segment(self, names: tuple[str, ...]) -> str:
         """Of a glob's literal segments, the one the fewest rules are filed under (then the longest)."""
@@ -171,7 +181,9 @@ class PathIndex:
         self._more: dict[int, list[PathMatcher]] = {}
 
     def freeze(self) -> None:
-        """Called by the plan builder once every rule is added (nothing left to do: kept for the contract)."""
+        """Called by the plan builder once every rule is added; ``add`` still works after it."""
+        for table in self._tables.values():
+            table.freeze()
 
     def add(self, matcher: PathMatcher, key: int) -> None:
         self._view_memo.clear()
