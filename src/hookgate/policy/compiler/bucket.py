@@ -283,11 +283,11 @@ class _CommandGroup(_Group):
 
     def value(self, value: Any, env: EvalEnv, found: Found, floods: list[Flood]) -> None:
         if type(value) is not str:
-            from hookgate.policy.match.command_match import command_line  # loaded with the parser already
+            from hookgate.policy.match.command_match import command_line, runs_nothing  # loaded with the parser
 
             line = command_line(value)
             if line is None:  # not a line nor an argv: each rule's operator says (NO for null, else UNKNOWN)
-                if value is not None and value != []:
+                if not runs_nothing(value):
                     for key in self.keys:
                         found[key] = None
                 return

@@ -20,7 +20,7 @@ from typing import Any
 
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.command_flags import program_flags
-from hookgate.policy.match.command_match import CommandMatcher, command_line
+from hookgate.policy.match.command_match import CommandMatcher, command_line, runs_nothing
 from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
 
 __all__ = ["CommandIndex"]
@@ -91,7 +91,7 @@ class CommandIndex:
     def candidates(self, value: object, env: EvalEnv) -> Iterable[int]:
         line = command_line(value)
         if line is None:  # not a line nor an argv: every rule answers UNKNOWN (NO for null)
-            return [] if value is None or value == [] else list(self._all)
+            return [] if runs_nothing(value) else list(self._all)
         return self.candidates_parsed(parse_command(line))
 
     def candidates_parsed(self, parsed: ParsedCommand) -> list[int]:

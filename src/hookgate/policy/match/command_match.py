@@ -15,7 +15,7 @@ from hookgate.policy.match.command_flags_data import ProgramFlags
 from hookgate.policy.match.path_below import below_dir
 from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
 
-__all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line"]
+__all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line", "runs_nothing"]
 
 _TOKEN = re.compile(r"[a-z0-9_.+-]+")
 
@@ -34,6 +34,12 @@ def command_line(value: object) -> str | None:
     if isinstance(value, list | tuple) and value and all(type(w) is str for w in value):
         return shlex.join(value)
     return None
+
+
+def runs_nothing(value: object) -> bool:
+    """A command field that names nothing to run (null, or an empty argv): every command rule is NO.
+    Any other value :func:`command_line` cannot read is UNKNOWN. The matcher and both indexes ask this."""
+    return value is None or value == []
 
 
 #: a command field holding neither a line nor an argv: it cannot be read, so it is not a NO
@@ -116,7 +122,7 @@ class CommandMatcher:
     def match(self, value: object, env: EvalEnv) -> MatchResult:
         line = command_line(value)
         if line is None:
-            return NO if value is None or value == [] else _NOT_A_COMMAND
+            return NO if runs_nothing(value) else _NOT_A_COMMAND
         return self.match_parsed(parse_command(line), env)
 
     def match_parsed(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
