@@ -26,7 +26,7 @@ from hookgate.policy.match.shell.effects import (
 )
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
 from hookgate.policy.match.shell.links import LINKERS, links_made
-from hookgate.policy.match.shell.model import SimpleCommand
+from hookgate.policy.match.shell.model import SimpleCommand, new_record
 from hookgate.policy.match.shell.redirects import Redirect
 from hookgate.policy.match.shell.tables import DOWNLOADERS, WRAPPERS, WRITERS, interpreter_code_opts
 from hookgate.policy.match.shell.unwrap import Unwrapped, found_paths, unwrap, unwrap_find
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RawCommand", "analyze"]
 
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
 class RawCommand(NamedTuple):
@@ -84,7 +83,7 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
             escapes.option_scripts(ctx, raw, program, name)
         if ctx.written:
             consumers.ran_written(ctx, first, raw.via)
-        out = (_new(Feed, ("opaque", "", f"`{name}` output")) if raw.stdin is None and program not in SPECIAL
+        out = (new_record(Feed, ("opaque", "", f"`{name}` output")) if raw.stdin is None and program not in SPECIAL
                and not any([w.feed for w in words]) else output_feed(program, words, raw.stdin))
         if targets.writes and program in _FILLS:
             _remember_fills(ctx, program, targets, raw.stdin)
@@ -115,7 +114,7 @@ def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Fe
     if ctx.written:
         consumers.ran_written(ctx, raw.words[0], raw.via)
     if raw.stdin is None and not any([w.feed for w in raw.words]):
-        return _new(Feed, ("opaque", "", f"`{name}` output"))
+        return new_record(Feed, ("opaque", "", f"`{name}` output"))
     return output_feed(program, raw.words, raw.stdin)
 
 
@@ -185,7 +184,7 @@ def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targe
     if targets.writes or targets.reads:
         writes = _record_kept(targets.writes, ctx.writes, ctx.unknown_writes)
         reads = _record_kept(targets.reads, ctx.reads, ctx.unknown_reads)
-    ctx.commands.append(_new(SimpleCommand, (
+    ctx.commands.append(new_record(SimpleCommand, (
         tuple(argv),
         words[0].source or words[0].text,
         program,
@@ -273,7 +272,7 @@ def _run_inner(ctx: Context, raw: RawCommand, program: str, name: str, got: Unwr
         out = analyze(ctx, sub)
     if program == "xargs" and not got.inner:
         analyze(ctx, _inner(raw, name, [Word("echo")], got.env, stdin=None))
-    return out if got.inner else _new(Feed, ("opaque", "", f"`{name}` output"))
+    return out if got.inner else new_record(Feed, ("opaque", "", f"`{name}` output"))
 
 
 def _xargs_tail(sub: RawCommand, stdin: Feed | None, options: set[str]) -> RawCommand:

@@ -10,7 +10,7 @@ import tree_sitter
 import tree_sitter_bash
 
 from hookgate.policy.match.shell.feed import Feed
-from hookgate.policy.match.shell.model import ParsedCommand, SimpleCommand
+from hookgate.policy.match.shell.model import ParsedCommand, SimpleCommand, new_record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -25,7 +25,6 @@ MAX_BYTES = 256 * 1024
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 _local = threading.local()
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
@@ -130,7 +129,7 @@ class Context:
     def result(self) -> ParsedCommand:
         if self.links:
             self._through_links()
-        return _new(ParsedCommand, (
+        return new_record(ParsedCommand, (
             self.text,
             tuple(self.commands),
             tuple(self.unknowns) if self.unknowns else (),

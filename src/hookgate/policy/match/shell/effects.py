@@ -12,6 +12,7 @@ import re
 from hookgate.policy.match.shell.argv import split_argv
 from hookgate.policy.match.shell.feed import Feed, combine
 from hookgate.policy.match.shell.literal import decode, echo_output, printf_output
+from hookgate.policy.match.shell.model import new_record
 from hookgate.policy.match.shell.redirects import HARMLESS, Redirect
 from hookgate.policy.match.shell.tables import DIR_WRITERS, DOWNLOADERS, READERS, SINGLE_DASH, WRITERS
 from hookgate.policy.match.shell.unwrap import found_paths
@@ -19,7 +20,6 @@ from hookgate.policy.match.shell.words import Word
 
 __all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "static_target"]
 
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 _SCRIPT_OPTS = frozenset({"-e", "--expression", "-f", "--file", "--source"})
 _TAR_VALUES = frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "-I",
@@ -200,7 +200,7 @@ def output_feed(program: str, words: list[Word], stdin: Feed | None) -> Feed:
     if stdin is not None and (program in ("tee", "pv", "buffer") or (program in _PASSTHROUGH and len(words) == 1)):
         return stdin
     if program == "cat":
-        return combine([w.feed or _new(Feed, ("file", "", f"`{w.text}`")) for w in words[1:] if w.text != "-"])
+        return combine([w.feed or new_record(Feed, ("file", "", f"`{w.text}`")) for w in words[1:] if w.text != "-"])
     if stdin is not None and stdin.kind == "literal":
         options = {o.name for o in split_argv(args, start=0)[0]}
         decoded = decode(program, options, stdin.text)

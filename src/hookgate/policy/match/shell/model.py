@@ -9,7 +9,11 @@ from __future__ import annotations
 import shlex
 from typing import NamedTuple
 
-__all__ = ["ParsedCommand", "SimpleCommand"]
+__all__ = ["ParsedCommand", "SimpleCommand", "new_record"]
+
+#: ``new_record(SimpleCommand, (field, ...))``: a NamedTuple built from its fields without its
+#: Python-level ``__new__`` (the parser makes many per line; every field must be given, in order)
+new_record = tuple.__new__
 
 
 class SimpleCommand(NamedTuple):

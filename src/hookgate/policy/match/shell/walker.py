@@ -17,6 +17,7 @@ from hookgate.policy.match.shell.analyze import RawCommand, analyze
 from hookgate.policy.match.shell.consumers import run_script
 from hookgate.policy.match.shell.context import MAX_BYTES, kind_ids, parse_tree
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
+from hookgate.policy.match.shell.model import new_record
 from hookgate.policy.match.shell.redirects import REDIRECTS, Redirect, RedirectReader, stdin_of
 from hookgate.policy.match.shell.tables import CODE_ENV
 from hookgate.policy.match.shell.words import UNSAFE, Word, WordResolver
@@ -52,7 +53,6 @@ _PLAIN_LINE = re.compile(_PLAIN_COMMAND).fullmatch
 #: such commands joined by ` && `, ` || `, ` | ` or `; ` (``cd app && git push``): lists and pipelines whose
 #: tree is known from the operators alone
 _PLAIN_LIST = re.compile(rf"{_PLAIN_COMMAND}(?:(?: &&| \|\|| \||;| ;) {_PLAIN_COMMAND})+").fullmatch
-_NAME_IDS = kind_ids("word", "number")
 _PROGRAM = kind_ids("program")
 _KNOWN_NAMES: dict[str, bool] = {}
 
@@ -67,13 +67,12 @@ def is_command_name(word: str) -> bool:
         inner = root.named_children
         known = (root.kind_id in _PROGRAM and not root.has_error and len(inner) == 1 and inner[0].kind_id in _COMMAND
                  and (name := inner[0].child(0)) is not None and name.kind_id in _COMMAND_NAME
-                 and (leaf := name.child(0)) is not None and leaf.kind_id in _NAME_IDS
+                 and (leaf := name.child(0)) is not None and leaf.kind_id in _BARE_WORD
                  and leaf.end_byte - leaf.start_byte == len(word))
         if len(_KNOWN_NAMES) >= 4096:
             _KNOWN_NAMES.clear()
         _KNOWN_NAMES[word] = known
     return known
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
 class Walker:
@@ -114,9 +113,9 @@ class Walker:
         pos = start
         line = text[start:end]
         for word in line.split(" "):
-            words.append(_new(Word, (word, True, word, word, pos, None, False)))
+            words.append(new_record(Word, (word, True, word, word, pos, None, False)))
             pos += len(word) + 1
-        return analyze(self.ctx, _new(RawCommand, (words, [], (), stdin, self.via, (), line, self.src, None)))
+        return analyze(self.ctx, new_record(RawCommand, (words, [], (), stdin, self.via, (), line, self.src, None)))
 
     def _plain_list(self, text: str, statements: _Statements, stdin: Feed | None) -> Feed:
         """Plain commands joined by operators, walked as :meth:`stmt` walks their tree: statements
@@ -237,7 +236,7 @@ class Walker:
         resolver = self.words
         ascii_src = resolver.str if resolver.ascii else None
         plain = self.plain
-        append, new, word_type = words.append, _new, Word
+        append, new, word_type = words.append, new_record, Word
         for child in node.children:
             kind = child.kind_id
             if kind in _COMMAND_NAME:
@@ -265,7 +264,7 @@ class Walker:
         else:
             cmd_stdin = stdin
         text = ascii_src[node.start_byte : node.end_byte] if ascii_src is not None else resolver.text(node)
-        raw = _new(RawCommand, (words, env, redirs, cmd_stdin, self.via, (), text, self.src, None))
+        raw = new_record(RawCommand, (words, env, redirs, cmd_stdin, self.via, (), text, self.src, None))
         out = analyze(self.ctx, raw)
         return self.tails(tails, out, stdin) if tails else out
 

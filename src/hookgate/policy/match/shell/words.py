@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from hookgate.policy.match.shell.context import kind_ids
 from hookgate.policy.match.shell.feed import Feed, combine
+from hookgate.policy.match.shell.model import new_record
 from hookgate.policy.match.shell.unescape import (
     CLOSE,
     COMMA,
@@ -38,7 +39,6 @@ _SPLITTING = str.maketrans({"*": "\ue011", "?": "\ue012", "[": "\ue013", " ": SP
 _UNMARK = str.maketrans({"\ue011": "*", "\ue012": "?", "\ue013": "[", OPEN: "{", COMMA: ",", CLOSE: "}"})
 _GLOB_MARKS = ("\ue011", "\ue012", "\ue013")
 _EXPANSIONS = frozenset({"simple_expansion", "expansion", "arithmetic_expansion"})
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 _BARE_WORD = kind_ids("word", "number")
 _RAW_STRING = kind_ids("raw_string")
 _STRING = kind_ids("string")
@@ -105,14 +105,14 @@ class WordResolver:
         if kind in _BARE_WORD:
             raw = self.text(node)
             if UNSAFE.search(raw) is None:
-                return [_new(Word, (raw, True, raw, raw, node.start_byte, None, False))]
+                return [new_record(Word, (raw, True, raw, raw, node.start_byte, None, False))]
         elif kind in _RAW_STRING:
             raw = self.text(node)
-            return [_new(Word, (raw[1:-1], True, raw[1:-1], raw, node.start_byte, None, False))]
+            return [new_record(Word, (raw[1:-1], True, raw[1:-1], raw, node.start_byte, None, False))]
         elif kind in _STRING and node.child_count == 3 and node.children[1].kind_id in _STRING_CONTENT:
             raw = self.text(node)
             body = double_quoted(raw[1:-1])
-            return [_new(Word, (body, True, body, raw, node.start_byte, None, False))]
+            return [new_record(Word, (body, True, body, raw, node.start_byte, None, False))]
         pieces: list[tuple[str, str]] = []
         feeds: list[Feed] = []
         self._pieces(node, pieces, feeds)
