@@ -220,6 +220,13 @@ INTERPRETER_VALUES = _set("-m -W -X -I -M -x -i -r --require -F -v -f --import -
 DOWNLOADERS = frozenset(_set("curl wget fetch http https xh httpie aria2c lwp-request lwp-download get post nc ncat "
                              "netcat socat s_client tftp ftp"))
 
+_GPG_VALUES = _set("-o --output -r --recipient -u --local-user --homedir --default-key -z --compress-level "
+                   "--passphrase --passphrase-file --trust-model --keyring")
+_PATCH_VALUES = _set("-p --strip -d --directory -i --input -o --output -r --reject-file -D --ifdef -F --fuzz "
+                     "-B --prefix -Y --basename-prefix -V --version-control -z --suffix")
+_PIP = (_set("-t --target --prefix --root -r --requirement -c --constraint -i --index-url --extra-index-url "
+             "-e --editable --src --cache-dir"), _set("-t --target --prefix --root --src"), False)
+
 # program -> (options taking a value, options whose value is written, how operands are written)
 # operand modes: "all" every operand, "last" the destination of cp/mv, "skip1" all but the first (chmod MODE).
 WRITERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
@@ -260,17 +267,13 @@ WRITERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
                      "-inform -md -cipher -subj -days -newkey -signkey"), _set("-out"), "none"),
     "ssh-keygen": (_set("-f -b -t -C -N -P -m -Z -a -O -n -V -z -D -I -r -s -E -G -K -W -M -w -Y -T -S -J -j"),
                    _set("-f"), "none"),  # -f FILE (and FILE.pub) is written, or read by -l/-y: either way named
-    "gpg": (_set("-o --output -r --recipient -u --local-user --homedir --default-key -z --compress-level "
-                 "--passphrase --passphrase-file --trust-model --keyring"), _set("-o --output"), "none"),
-    "gpg2": (_set("-o --output -r --recipient -u --local-user --homedir --default-key -z --compress-level "
-                  "--passphrase --passphrase-file --trust-model --keyring"), _set("-o --output"), "none"),
+    "gpg": (_GPG_VALUES, _set("-o --output"), "none"),
+    "gpg2": (_GPG_VALUES, _set("-o --output"), "none"),
     "split": (_set("-a --suffix-length -b --bytes -C --line-bytes -l --lines -n --number "
                    "--additional-suffix --filter -t --separator"), frozenset(), "last"),  # the last is a name prefix
     "csplit": (_set("-b --suffix-format -f --prefix -n --digits"), _set("-f --prefix"), "none"),
     # patch ORIGINALFILE [PATCHFILE]; the files a patch names are written below -d (DIR_WRITERS)
-    "patch": (_set("-p --strip -d --directory -i --input -o --output -r --reject-file -D --ifdef -F --fuzz "
-                   "-B --prefix -Y --basename-prefix -V --version-control -z --suffix"),
-              _set("-o --output -r --reject-file"), "first"),
+    "patch": (_PATCH_VALUES, _set("-o --output -r --reject-file"), "first"),
 }
 
 # program -> (options taking a value, options naming the directory unknown names are written below, whether the
@@ -278,13 +281,9 @@ WRITERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
 DIR_WRITERS: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {
     "unzip": (_set("-d -x -P -O -I"), _set("-d"), True),
     "7z": (_set("-o -p -i -x -t -m -w"), _set("-o"), True),
-    "patch": (_set("-p --strip -d --directory -i --input -o --output -r --reject-file -D --ifdef -F --fuzz "
-                   "-B --prefix -Y --basename-prefix -V --version-control -z --suffix"),
-              _set("-d --directory"), True),
-    "pip": (_set("-t --target --prefix --root -r --requirement -c --constraint -i --index-url --extra-index-url "
-                 "-e --editable --src --cache-dir"), _set("-t --target --prefix --root --src"), False),
-    "pip3": (_set("-t --target --prefix --root -r --requirement -c --constraint -i --index-url --extra-index-url "
-                  "-e --editable --src --cache-dir"), _set("-t --target --prefix --root --src"), False),
+    "patch": (_PATCH_VALUES, _set("-d --directory"), True),
+    "pip": _PIP,
+    "pip3": _PIP,
     "npm": (_set("--prefix -C --registry --cache --userconfig --globalconfig"), _set("--prefix -C"), False),
 }
 
