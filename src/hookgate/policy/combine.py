@@ -244,7 +244,8 @@ def _approval(top: CompiledRule, acting: list[CompiledRule], runs: list[RankRun]
         return None, top
     shown = min(asks, key=_BY_LAYER)
     specs = [r.action for r in asks if isinstance(r.action, AskSpec)]
-    a = specs[asks.index(shown)]
+    a = shown.action
+    assert isinstance(a, AskSpec)  # every rule in `asks` asks
     denies = any(s.default != "allow" for s in specs)
     timeouts = [s.timeout for s in specs]
     default: Literal["allow", "deny"] = "deny" if denies else "allow"
