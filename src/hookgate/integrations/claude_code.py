@@ -115,15 +115,14 @@ def misnamed_tools(selected: Mapping[str, frozenset[str]], tool_names: ToolNames
     """Rules that select a Claude tool only by the spelling this hook does not send (``bash`` while
     Claude's names are kept verbatim, ``Bash`` with ``snake``): they could never fire, silently.
     ``selected``: rule id -> the exact tool names it selects. One sentence per rule."""
-    other = {snake_tool_name(t) if tool_names == "verbatim" else t: t for t in CLAUDE_TOOLS}
+    # the spelling this hook does not send -> the one it sends instead
+    sent_as = ({snake_tool_name(t): t for t in CLAUDE_TOOLS} if tool_names == "verbatim"
+               else {t: snake_tool_name(t) for t in CLAUDE_TOOLS})
     out = []
     for rule_id, names in selected.items():
         for name in sorted(names):
-            sent = other.get(name)
-            if sent is None:
-                continue
-            sent = sent if tool_names == "verbatim" else snake_tool_name(sent)
-            if sent not in names:
+            sent = sent_as.get(name)
+            if sent is not None and sent not in names:
                 out.append(f"rule `{rule_id}` selects `{name}`, which this hook sends as `{sent}`")
     return out
 
