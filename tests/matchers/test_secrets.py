@@ -267,3 +267,7 @@ def test_a_secret_in_a_key_is_found_and_masked() -> None:
     assert matcher.match(value, EvalEnv()).outcome is Outcome.YES
     assert matcher.match({"ok": {"name": "bob"}}, EvalEnv()).outcome is Outcome.NO
     assert mask_secrets_in(value) == {"headers": {"[REDACTED:github_token]": "x"}, "ok": {"name": "bob"}}
+
+    two = {"ghp_" + "a" * 36: "first", "ghp_" + "b" * 36: "second"}
+    masked = mask_secrets_in(two)  # two keys masked alike: both values kept, neither key shown
+    assert sorted(masked.values()) == ["first", "second"] and not any("ghp_" in k for k in masked)

@@ -202,8 +202,13 @@ def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object) -> 
             return replacement.format(detector="generic_secret")
         return redact_secrets(value, names, replacement)
     if isinstance(value, dict):
-        return {redact_secrets(k, names, replacement) if type(k) is str else k: _mask(v, names, replacement, k)
-                for k, v in value.items()}
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            masked = redact_secrets(k, names, replacement) if type(k) is str else k
+            if masked in out:  # two keys masked alike: number the later ones, drop none
+                masked = next(f"{masked}#{n}" for n in range(2, len(value) + 2) if f"{masked}#{n}" not in out)
+            out[masked] = _mask(v, names, replacement, k)
+        return out
     if isinstance(value, list | tuple):
         return type(value)(_mask(v, names, replacement, key) for v in value)
     return value
