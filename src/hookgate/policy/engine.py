@@ -8,6 +8,7 @@ indexes name the candidate rules and only those are evaluated.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from hookgate.policy.compiler.index import Hits, Route
 from hookgate.policy.compiler.tool_fold import TOOL_FIELD
 from hookgate.policy.decision import CONTINUE, EFFECT_RANK, Decision, TraceEntry
 from hookgate.policy.effects import AskSpec, ModifySpec
+from hookgate.policy.event_key import event_key
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_norm import PATH_SCOPE as _SCOPE
 from hookgate.policy.match.path_norm import resolution_scope
@@ -27,6 +29,7 @@ __all__ = ["Plan", "combine", "evaluate", "failed", "rule_outcome"]
 
 _YES = MatchResult(Outcome.YES, "no condition")
 MAX_MEMO = 4096  # decisions remembered by the set of rules that produced them
+MAX_EVENTS = 4096  # decisions remembered by the event that produced them (each key at most MAX_BYTES)
 
 
 def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv, *,
@@ -49,8 +52,8 @@ def rule_outcome(rule: CompiledRule, data: Mapping[str, Any], env: EvalEnv, *,
 class Plan:
     """A compiled policy set: prepare once, evaluate many events."""
 
-    __slots__ = ("_by_id", "_default_env", "_memo", "_on_ask_deny", "_tables", "_workspace", "events", "rule_ids",
-                 "rules", "warnings")
+    __slots__ = ("_by_id", "_default_env", "_events", "_failures", "_memo", "_on_ask_deny", "_tables",
+                 "_workspace", "events", "rule_ids", "rules", "warnings")
 
     def __init__(self, state: CompileState, *, loader_warnings: tuple[Diagnostic, ...] = ()) -> None:
         self.rules: tuple[CompiledRule, ...] = tuple(state.rules)
@@ -61,6 +64,8 @@ class Plan:
         self._workspace = state.workspace
         self._default_env = EvalEnv(workspace=state.workspace)
         self._memo: dict[Any, Decision] = {}
+        self._events: dict[bytes, Decision] = {}
+        self._failures = 0  # rule evaluations that raised (a decision made meanwhile is not remembered)
         self._by_id: dict[str, CompiledRule] = {rule.id: rule for rule in self.rules}  # names the rewriters
         self.events: frozenset[str] = frozenset(state.tables)
         self.rule_ids: tuple[str, ...] = tuple(r.id for r in sorted(self.rules, key=lambda r: r.order))
@@ -85,8 +90,28 @@ class Plan:
 
         When modify rules rewrote the data, the rewritten data is held to the other rules too
         (:meth:`_gate_rewrite`): what a host runs after a rewrite never escapes a deny or ask."""
+        key, failures = None, 0
+        if env is None and not trace:
+            # A route taken before whose rules read the event's data alone (Route.reads) answers a repeat
+            # of those fields as it did the first time: an agent repeats its calls, and such a repeat
+            # costs one encoding of the fields and a lookup. Rewrites (a fresh mapping each time) and
+            # decisions made while a rule failed are not kept.
+            table = self._tables.get(event)
+            tool = data.get("tool_name")
+            route = table.memo.get(tool) if table is not None and type(tool) is str else None
+            if route is not None and route.reads is not None:
+                key = event_key((event, *map(data.get, route.reads, route.absent)))
+                if key is not None:
+                    known = self._events.get(key)
+                    if known is not None:
+                        return known
+                    failures = self._failures
         decision = self._evaluate(event, data, trace=trace, env=env)
-        if decision.data is None or decision.effect == "deny":
+        if decision.data is None:
+            if key is not None and self._failures == failures:
+                self._remember(key, decision)
+            return decision
+        if decision.effect == "deny":
             return decision
         # judged where the host runs it: the event's own directory (rewrites cannot touch CONTEXT_FIELDS)
         return self._gate_rewrite(event, decision, trace=trace, env=env if env is not None else self.env_for(data))
@@ -142,6 +167,21 @@ class Plan:
             return CONTINUE
         if env is None:
             env = self.env_for(data) if "cwd" in data or "working_directory" in data else self._default_env
+        return self._routed(route, data, env)
+
+    def _remember(self, key: bytes, decision: Decision) -> None:
+        """Keep a decision by its event key; when full, the oldest quarter goes (insertion order), so a
+        busy session does not fall off a cliff. Keys hold at most ``MAX_BYTES`` each."""
+        events = self._events
+        if len(events) >= MAX_EVENTS:
+            try:
+                for old in list(itertools.islice(events, MAX_EVENTS // 4)):
+                    events.pop(old, None)
+            except RuntimeError:  # another thread changed it meanwhile: start afresh
+                events.clear()
+        events[key] = decision
+
+    def _routed(self, route: Route, data: Mapping[str, Any], env: EvalEnv) -> Decision:
         scope = _SCOPE.memo
         _SCOPE.memo = {}  # the index and every rule judge one state of the file system (resolution_scope, inlined)
         try:
@@ -162,6 +202,7 @@ class Plan:
             try:
                 r = rule_outcome(rule, data, env, when=found[key])
             except Exception as exc:  # never a silent pass: the rule's error denies
+                self._failures += 1
                 return failed(rule, f"{type(exc).__name__}: {exc}")
             if r.outcome is not Outcome.NO:
                 matched.append((rule, r))

@@ -17,6 +17,7 @@ from typing import Any
 
 from hookgate.policy.compiler.bucket import EMPTY_BUCKET, Bucket, Found, pick_all
 from hookgate.policy.compiler.flood import Flood
+from hookgate.policy.compiler.purity import route_reads
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.compiler.tool_fold import fold_on_tool
 from hookgate.policy.effects import AskSpec, ModifySpec
@@ -110,8 +111,8 @@ class Route:
     The buckets' always-lists and field groups are flattened here once, so an
     event walks one tuple of groups however many buckets the tool meets."""
 
-    __slots__ = ("_unfolded", "always", "buckets", "by_key", "folded", "groups", "static", "static_asks",
-                 "static_decision", "static_modify", "token")
+    __slots__ = ("_unfolded", "absent", "always", "buckets", "by_key", "folded", "groups", "reads", "static",
+                 "static_asks", "static_decision", "static_modify", "token")
 
     def __init__(self, buckets: tuple[Bucket, ...], *, tool: str | None = None) -> None:
         """``tool``: the name every event of this route has in ``tool_name``, so rules whose conditions
@@ -145,6 +146,10 @@ class Route:
         self.static_modify = any(isinstance(r.action, ModifySpec) for r in self.static)
         self.always: tuple[int, ...] = tuple(always)
         self.groups = tuple(g for b in buckets for g in b.groups)
+        #: the top-level fields that decide this route when no rule here looks past the event (no path,
+        #: no working directory), else None: the engine remembers decisions by their values
+        self.reads = route_reads((*self.static, *self.by_key.values()))
+        self.absent = (...,) * len(self.reads) if self.reads is not None else ()
 
     def unfolded(self) -> Route:
         """This route without rules decided on the tool name (for an event that names its tool by

@@ -153,6 +153,11 @@ class FieldPath:
         return any(s is None for s in self.segments)
 
     @property
+    def roots(self) -> frozenset[str]:
+        """The top-level keys of the event data this path may read (its aliases' included)."""
+        return frozenset(str(alt[0]) for alt in self.alternatives)
+
+    @property
     def is_tool_calls(self) -> bool:
         return self.segments[:2] == ("response", "tool_calls")
 

@@ -1,0 +1,199 @@
+"""Decisions remembered by the event that produced them: a repeat gets the same answer, and nothing
+that could change the answer is ever served from memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from traced import plan_of
+
+from hookgate.policy.engine import MAX_EVENTS
+from hookgate.policy.event_key import MAX_BYTES, event_key
+from hookgate.policy.match.base import EvalEnv
+
+BASH_RULES = """
+- id: no-force-push
+  on: tool:pre
+  tool: bash
+  when: {command: {prefix: [git, push, --force]}}
+  deny: force push
+- id: ask-push
+  on: tool:pre
+  tool: bash
+  when: {command: {prefix: [git, push]}}
+  ask:
+    prompt: "push? ({tool_input.description})"
+- id: no-aws-keys
+  on: tool:pre
+  when: {tool_input.*: {regex: "AKIA[0-9A-Z]{16}"}}
+  deny: aws key
+"""
+
+
+def bash(command: str, **more: object) -> dict[str, object]:
+    return {"tool_name": "bash", "tool_input": {"command": command, **more}}
+
+
+def test_a_repeat_is_answered_from_memory_with_the_same_decision(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, BASH_RULES)
+    first = [plan.evaluate("tool:pre", bash(c)) for c in ("ls", "ls", "git push --force", "git push --force")]
+    assert [d.effect for d in first] == ["continue", "continue", "deny", "deny"]
+    again = plan.evaluate("tool:pre", bash("git push --force"))
+    assert again == plan.evaluate("tool:pre", bash("git push --force"))
+    assert again.rules == ("no-force-push", "ask-push")
+
+
+def test_fields_no_rule_reads_do_not_split_the_memory(tmp_path: Path) -> None:
+    """A host stamps each event (amplifier's registry adds ``timestamp``): repeats must still meet."""
+    plan = plan_of(tmp_path, BASH_RULES)
+    plan.evaluate("tool:pre", {**bash("git push --force"), "timestamp": "t0"})
+    plan.evaluate("tool:pre", {**bash("git push --force"), "timestamp": "t1"})
+    a = plan.evaluate("tool:pre", {**bash("git push --force"), "timestamp": "t2"})
+    b = plan.evaluate("tool:pre", {**bash("git push --force"), "timestamp": "t3", "session_id": "s"})
+    assert a is b and a.effect == "deny"
+
+
+def test_a_field_only_a_prompt_shows_still_tells_events_apart(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+        - id: ask-push
+          on: tool:pre
+          tool: bash
+          when: {command: {prefix: [git, push]}}
+          ask: {prompt: "push as {agent}? ({tool_input.description})"}
+    """)
+    for _ in range(2):
+        one = plan.evaluate("tool:pre", {**bash("git push", description="release"), "agent": "a"})
+        two = plan.evaluate("tool:pre", {**bash("git push", description="release"), "agent": "b"})
+        three = plan.evaluate("tool:pre", bash("git push", description="rm -rf ~ first"))
+    assert [d.approval.prompt if d.approval else None for d in (one, two, three)] == [
+        "push as a? (release)", "push as b? (release)", "push as <missing>? (rm -rf ~ first)"]
+
+
+def test_values_python_calls_equal_are_different_events(tmp_path: Path) -> None:
+    """``1 == True == 1.0`` and ``0.0 == -0.0`` in Python; rules and prompts tell them apart."""
+    plan = plan_of(tmp_path, """
+        - id: flagged
+          on: tool:pre
+          tool: mcp__x__run
+          when: {tool_input.force: true}
+          deny: forced
+        - id: show
+          on: tool:pre
+          tool: mcp__x__run
+          ask: {prompt: "run with {tool_input.n}?"}
+    """)
+    effects = [plan.evaluate("tool:pre", {"tool_name": "mcp__x__run", "tool_input": {"force": v, "n": 0}}).effect
+               for v in (1, 1, True, 1.0, True)]
+    assert effects == ["ask_user", "ask_user", "deny", "ask_user", "deny"]
+    prompts = [plan.evaluate("tool:pre", {"tool_name": "mcp__x__run", "tool_input": {"n": n}}).approval
+               for n in (0.0, 0.0, -0.0, -0.0)]
+    assert [p.prompt if p else None for p in prompts] == ["run with 0.0?", "run with 0.0?", "run with -0.0?",
+                                                          "run with -0.0?"]
+
+
+def test_a_tuple_is_not_taken_for_a_list_and_odd_types_are_decided_afresh() -> None:
+    assert event_key(("tool:pre", {"a": [1]})) != event_key(("tool:pre", {"a": (1,)}))
+
+    class Text(str):
+        pass
+
+    assert event_key(("tool:pre", {"a": Text("x")})) is None
+    assert event_key(("tool:pre", {"a": object()})) is None
+    assert event_key(("tool:pre", {"a": "x" * MAX_BYTES})) is None
+    assert event_key(("tool:pre", {"a": "x"})) is not None
+
+
+def test_the_same_data_on_another_event_is_another_decision(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+        - id: post-only
+          on: tool:post
+          tool: bash
+          when: {tool_input.command: ls}
+          deny: no
+        - id: pre
+          on: tool:pre
+          tool: bash
+          when: {tool_input.command: pwd}
+          deny: no
+    """)
+    for _ in range(2):
+        assert plan.evaluate("tool:pre", bash("ls")).effect == "continue"
+        assert plan.evaluate("tool:post", bash("ls")).effect == "deny"
+
+
+def test_path_rules_are_judged_afresh_as_the_file_system_changes(tmp_path: Path) -> None:
+    """The same event names a file that has meanwhile become a link to a secret: denied."""
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key").write_text("k")
+    plan = plan_of(tmp_path, f"""
+        - id: no-secrets
+          on: tool:pre
+          tool: read_file
+          when: {{tool_input.file_path: {{path: {{glob: "{secret}/**"}}}}}}
+          deny: secret
+    """)
+    link = tmp_path / "notes.txt"
+    event = {"tool_name": "read_file", "tool_input": {"file_path": str(link)}}
+    assert plan.evaluate("tool:pre", event).effect == "continue"
+    assert plan.evaluate("tool:pre", event).effect == "continue"
+    os.symlink(secret / "key", link)
+    assert plan.evaluate("tool:pre", event).effect == "deny"
+
+
+def test_command_rules_on_written_paths_are_judged_afresh(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    plan = plan_of(tmp_path, f"""
+        - id: no-writes-to-secrets
+          on: tool:pre
+          tool: bash
+          when: {{command: {{writes: {{glob: "{secret}/**"}}}}}}
+          deny: writes a secret
+    """)
+    out = tmp_path / "out"
+    event = {**bash(f"echo hi > {out}"), "cwd": str(tmp_path)}
+    assert plan.evaluate("tool:pre", event).effect == "continue"
+    assert plan.evaluate("tool:pre", event).effect == "continue"
+    os.symlink(secret / "key", out)
+    assert plan.evaluate("tool:pre", event).effect == "deny"
+
+
+def test_a_rewrite_is_never_shared_between_events(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, """
+        - id: quiet
+          on: tool:pre
+          tool: bash
+          when: {command: {program: pip}}
+          modify: {set: {tool_input.description: rewritten}}
+    """)
+    one = plan.evaluate("tool:pre", bash("pip install x"))
+    two = plan.evaluate("tool:pre", bash("pip install x"))
+    assert one.effect == two.effect == "modify"
+    assert one.data is not None and two.data is not None and one.data is not two.data
+    one.data["tool_input"]["description"] = "changed by a host"
+    assert two.data["tool_input"]["description"] == "rewritten"
+    assert plan.evaluate("tool:pre", bash("pip install x")).data["tool_input"]["description"] == "rewritten"
+
+
+def test_a_trace_is_never_served_from_memory(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, BASH_RULES)
+    for _ in range(2):
+        assert plan.evaluate("tool:pre", bash("git push --force")).trace is None
+        traced = plan.evaluate("tool:pre", bash("git push --force"), trace=True)
+        assert traced.trace and traced.effect == "deny"
+        assert plan.evaluate("tool:pre", bash("git push --force"), env=EvalEnv(cwd="/")).effect == "deny"
+
+
+@pytest.mark.parametrize("spelling", ["name", "tool_name"])
+def test_many_distinct_events_stay_correct_as_old_ones_are_forgotten(tmp_path: Path, spelling: str) -> None:
+    plan = plan_of(tmp_path, BASH_RULES)
+    for i in range(MAX_EVENTS + MAX_EVENTS // 2):
+        command = f"git push --force origin b{i}" if i % 3 == 0 else f"echo {i}"
+        data = {spelling: "bash", "tool_input": {"command": command}}
+        assert plan.evaluate("tool:pre", data).effect == ("deny" if i % 3 == 0 else "continue")
+    for i in range(0, 30, 3):  # forgotten or not, still right
+        data = {spelling: "bash", "tool_input": {"command": f"git push --force origin b{i}"}}
+        assert plan.evaluate("tool:pre", data).rules == ("no-force-push", "ask-push")
