@@ -22,7 +22,7 @@ from hookgate.policy.conditions.operators import Compare, Length
 from hookgate.policy.effects import AskSpec
 from hookgate.policy.match.text import Regex, TextOp
 
-__all__ = ["route_reads"]
+__all__ = ["operator_reads_data_only", "route_reads"]
 
 _PURE_OPS = (TextOp, Regex, Compare, Length)
 _PURE_DOMAINS = frozenset(("url", "secret"))
@@ -50,7 +50,7 @@ def _collect(cond: Cond | None, roots: set[str]) -> bool:
         return True
     if type(cond) is FieldCond:
         roots.update(cond.path.roots)
-        return all(_pure_operator(op) for op in cond.ops)
+        return all(operator_reads_data_only(op) for op in cond.ops)
     if isinstance(cond, AllOf | AnyOf):
         return all(_collect(part, roots) for part in cond.parts)
     if isinstance(cond, Not):
@@ -58,7 +58,8 @@ def _collect(cond: Cond | None, roots: set[str]) -> bool:
     return False
 
 
-def _pure_operator(op: object) -> bool:
+def operator_reads_data_only(op: object) -> bool:
+    """Whether a condition operator's answer is a function of the value alone."""
     if isinstance(op, _PURE_OPS):
         return True
     found = domain_operator_of(op)

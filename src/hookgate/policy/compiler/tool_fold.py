@@ -5,23 +5,22 @@ Within one route the tool name is fixed, so a rule such as "deny
 that tool the same answer. When the route is built, such a rule joins the
 route's unconditional rules (it holds) or leaves the route (it cannot),
 instead of being evaluated on every event. Only the rules no field index
-holds (the always-list) are folded, and only text, comparison and length
-operators qualify: nothing that reads the file system or the environment.
+holds (the always-list) are folded, and only operators that answer from the
+value alone qualify (:mod:`~hookgate.policy.compiler.purity`): nothing that
+reads the file system or the environment.
 """
 
 from __future__ import annotations
 
+from hookgate.policy.compiler.purity import operator_reads_data_only
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.conditions.nodes import AllOf, AnyOf, Cond, Constant, FieldCond, Not
-from hookgate.policy.conditions.operators import Compare, Length
 from hookgate.policy.match.base import EvalEnv, Outcome
-from hookgate.policy.match.text import Regex, TextOp
 
 __all__ = ["TOOL_FIELD", "fold_on_tool"]
 
 #: the field path a folded condition may read; the engine checks an event names its tool there
 TOOL_FIELD = "tool_name"
-_PURE_OPS = (TextOp, Regex, Compare, Length)
 _ENV = EvalEnv()
 
 
@@ -51,7 +50,7 @@ def _reads_only_tool(cond: Cond | None) -> bool:
     if cond is None or isinstance(cond, Constant):
         return True
     if isinstance(cond, FieldCond):
-        return cond.path.text == TOOL_FIELD and all(isinstance(op, _PURE_OPS) for op in cond.ops)
+        return cond.path.text == TOOL_FIELD and all(operator_reads_data_only(op) for op in cond.ops)
     if isinstance(cond, AllOf | AnyOf):
         return all(_reads_only_tool(part) for part in cond.parts)
     if isinstance(cond, Not):
