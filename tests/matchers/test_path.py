@@ -414,6 +414,33 @@ def test_some_path_below_a_directory(tree: Tree) -> None:
     assert outside.match_below("src", EvalEnv(cwd=tree.ws)).outcome is Outcome.NO
 
 
+def test_below_a_directory_read_through_its_links(tree: Tree) -> None:
+    """A read walk (`find DIR -exec cat {} +`) reaches the targets of the links below DIR; the answer
+    is YES or NO only when it is the same for the directory and every target."""
+    env = tree.env
+    ssh = tree.rule({"glob": "~/.ssh/**"})
+    assert ssh.match_below(tree.ws, env).outcome is Outcome.NO  # the names below the workspace
+    through = ssh.match_below(tree.ws, env, follow_links=True)  # key-link and ssh-dir lead into ~/.ssh
+    assert through.outcome is Outcome.UNKNOWN and f"{tree.home}/.ssh" in through.detail
+    assert ssh.match_below(f"{tree.ws}/src", env, follow_links=True).outcome is Outcome.NO  # no links there
+    assert ssh.match_below(f"{tree.home}/.ssh", env, follow_links=True).outcome is Outcome.YES
+    lexical = tree.rule({"glob": "~/.ssh/**", "follow_symlinks": False})  # the rule asked for names only
+    assert lexical.match_below(tree.ws, env, follow_links=True).outcome is Outcome.NO
+    outside = tree.rule({"outside": "workspace"})
+    assert outside.match_below("src", env, follow_links=True).outcome is Outcome.NO
+    assert outside.match_below(tree.ws, env, follow_links=True).outcome is Outcome.UNKNOWN  # links leave it
+
+
+def test_links_below_a_directory_are_found_without_entering_linked_directories(tree: Tree) -> None:
+    from hookgate.policy.match.path_below import links_below
+
+    links, cut = links_below(tree.ws)
+    assert sorted(links) == sorted(f"{tree.ws}/{n}" for n in ("key-link", "ssh-dir", "dangling", "inner-link"))
+    assert not cut
+    assert links_below(tree.ws, limit=2)[1] is True
+    assert links_below(f"{tree.root}/missing") == ([], False)
+
+
 def test_below_a_directory_yes_only_when_every_path_matches(tree: Tree) -> None:
     """A YES below a directory is read through `unless` and `not` too, so it is claimed only when it
     holds for every path there: a glob whose prefix is literal up to `/**`, and no `except`."""

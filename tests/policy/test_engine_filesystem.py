@@ -63,3 +63,61 @@ def test_long_values_are_searched_pattern_by_pattern_with_the_same_answers(tmp_p
                           ("AKIAIOSFODNN7EXAMPLE\n" + filler + "-----BEGIN RSA PRIVATE KEY-----", ("aws-key", "pem"))):
         d = plan.evaluate("tool:pre", {"tool_name": "write_file", "tool_input": {"content": content}})
         assert tuple(sorted(d.rules)) == want, d
+
+
+def _walk_plan(tmp_path: Path, kind: str) -> object:
+    policy = tmp_path / "walk.yaml"
+    policy.write_text(
+        "version: 1\npolicy: walks\nrules:\n"
+        f"  - id: no-secret-{kind}\n    tool: bash\n"
+        f"    when: {{command: {{{kind}: {{glob: \"{tmp_path}/secret/**\"}}}}}}\n    deny: the secret folder\n"
+    )
+    return compile_files([policy])
+
+
+def test_a_walk_that_reads_through_a_planted_link_is_caught(tmp_path: Path) -> None:
+    """`find DIR -exec cat {} +` hands `cat` whatever it found below DIR, links included: a link
+    planted there by an earlier call leads the read into the secret folder."""
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "key").write_text("k")
+    work = tmp_path / "work" / "deep"
+    work.mkdir(parents=True)
+    (work / "notes.md").write_text("plain")
+    plan = _walk_plan(tmp_path, "reads")
+    line = f"find {tmp_path}/work -name k -exec cat {{}} +"
+    assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+    (work / "k").symlink_to(tmp_path / "secret" / "key")
+    caught = plan.evaluate("tool:pre", _bash(line, tmp_path))  # type: ignore[attr-defined]
+    assert (caught.effect, caught.rules) == ("deny", ("no-secret-reads",))
+    assert f"`{tmp_path}/secret/key`" in " ".join(caught.unknowns)
+    # a walk elsewhere does not meet the link
+    assert plan.evaluate("tool:pre", _bash(f"find {tmp_path}/secret2 -exec cat {{}} +", tmp_path)  # type: ignore[attr-defined]
+                         ).effect == "continue"
+
+
+def test_a_walk_that_writes_does_not_follow_links(tmp_path: Path) -> None:
+    """`find DIR -delete` removes a link, not what it points to."""
+    (tmp_path / "secret").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "k").symlink_to(tmp_path / "secret")
+    plan = _walk_plan(tmp_path, "writes")
+    assert plan.evaluate("tool:pre", _bash(f"find {work} -delete", tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+    assert plan.evaluate("tool:pre", _bash(f"find {tmp_path}/secret -delete", tmp_path)  # type: ignore[attr-defined]
+                         ).effect == "deny"
+
+
+def test_a_tree_too_large_to_scan_for_links_is_not_a_no(tmp_path: Path, monkeypatch: object) -> None:
+    from hookgate.policy.match import path_below
+
+    (tmp_path / "secret").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    for i in range(6):
+        (work / f"f{i}").write_text("")
+    plan = _walk_plan(tmp_path, "reads")
+    line = f"find {work} -exec cat {{}} +"
+    assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+    monkeypatch.setattr(path_below, "SCAN_LIMIT", 5)  # type: ignore[attr-defined]
+    denied = plan.evaluate("tool:pre", _bash(line, tmp_path))  # type: ignore[attr-defined]
+    assert denied.effect == "deny" and "more than 5 entries" in " ".join(denied.unknowns)

@@ -94,7 +94,7 @@ class PathCheck:
         for path in known:
             below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
             result: MatchResult = (self.matcher.match_path(path, env, shell_glob=True) if below is None
-                                   else self.matcher.match_below(below, env))
+                                   else self.matcher.match_below(below, env, follow_links=what == "reads"))
             if result.outcome is Outcome.YES:
                 return _yes(f"{what} `{path}`")
             if result.outcome is Outcome.UNKNOWN and best is NO:

@@ -190,13 +190,14 @@ class PathMatcher:
             return judge_glob_word(self, path, env, home)
         return result
 
-    def match_below(self, directory: str, env: EvalEnv) -> MatchResult:
+    def match_below(self, directory: str, env: EvalEnv, *, follow_links: bool = False) -> MatchResult:
         """Decide *some path below* ``directory`` (``find DIR``'s results, an archive unpacked there):
-        YES if every such path matches, NO if none can, else UNKNOWN (:mod:`.path_below`)."""
+        YES if every such path matches, NO if none can, else UNKNOWN (:mod:`.path_below`);
+        ``follow_links`` (reads): the targets of links below it count as reached too."""
         resolved = resolve_path(directory, env, env.home or self.home)
         if resolved.error is not None:
             return MatchResult(Outcome.UNKNOWN, f"a path below `{directory}`: {resolved.error.detail}")
-        return judge_below(self, resolved.names, env)
+        return judge_below(self, resolved.names, env, follow_links=follow_links)
 
     def dir_bases(self, ref: DirRef, env: EvalEnv, home: str | None) -> tuple[str, ...] | None:
         """An ``under``/``outside`` directory for this event (and its resolved form); None if unknown."""

@@ -13,9 +13,19 @@ prefix is YES when the glob is ``PREFIX/**``, else UNKNOWN; a prefix inside
 the directory is UNKNOWN; anything else is NO. ``except`` is not applied: a
 matcher with one answers UNKNOWN where it would answer YES (some path below
 may be excepted, and a YES read through ``unless`` or ``not`` would let it
-pass). Symlinks below the directory are not followed (``find`` does not
-follow them either), so a link planted below it and read through a found
-name (``find . -exec cat {} +``) is judged at the link, not at its target.
+pass).
+
+Reads follow links: ``find`` does not descend into a linked directory, but
+what it hands to ``-exec cat {} +`` is read through any link it found, so a
+link planted below the directory earlier (``DIR/k -> ~/.ssh/id_rsa``) is a
+way to the secret. For reads the directory is scanned for symlinks (without
+following linked directories, as ``find`` does not) and each link's target
+is judged as one more place the walk reaches. The scan is bounded by
+:data:`SCAN_LIMIT` entries; a larger tree answers UNKNOWN rather than NO
+(a deny or ask counts it, ``on_unknown: ignore`` does not). A subdirectory
+that cannot be listed is skipped: the walk, run as the same user, cannot
+list it either. Writes do not follow links (``find -delete`` removes the link;
+``tar`` and ``unzip`` replace a link rather than write through it).
 
 Globs matched anywhere (``**/.env``, ``*.pem``) answer NO here, as they do
 for a directory ``grep -r`` or ``cp -r`` reads: what a recursive walk meets
@@ -27,20 +37,24 @@ enforces on walks.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, fold_case
-from hookgate.policy.match.path_norm import relative_to
+from hookgate.policy.match.path_norm import PATH_SCOPE, relative_to, resolve_path
 
 if TYPE_CHECKING:
     from hookgate.policy.match.path import PathMatcher
 
-__all__ = ["BELOW", "below_dir", "judge_below"]
+__all__ = ["BELOW", "SCAN_LIMIT", "below_dir", "judge_below", "links_below"]
 
 #: how the shell parser spells "some path below DIR" (``find``'s results, unpacked archives)
 BELOW = "/{}"
+
+#: directory entries looked at when a read walk's directory is scanned for links (~1 µs each)
+SCAN_LIMIT = 20_000
 
 _RANK = {Outcome.NO: 0, Outcome.UNKNOWN: 1, Outcome.YES: 2}
 _GLOB_CHARS = frozenset("*?[{\\")
@@ -122,8 +136,61 @@ def _containment_below(bases: list[tuple[str, ...] | None], names: Sequence[str]
     return {Outcome.YES: Outcome.NO, Outcome.NO: Outcome.YES}.get(under, Outcome.UNKNOWN)
 
 
-def judge_below(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> MatchResult:
-    """The condition of ``matcher`` for some path below the directory reached by ``names``."""
+def links_below(directory: str, limit: int | None = None) -> tuple[list[str], bool]:
+    """The symlinks at any depth below ``directory`` (linked directories are not entered), and
+    whether the scan stopped at ``limit`` (default :data:`SCAN_LIMIT`) entries before seeing them all."""
+    limit = SCAN_LIMIT if limit is None else limit
+    links: list[str] = []
+    pending = [directory]
+    seen = 0
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:  # missing, not a directory, or not listable (by the walk either)
+            continue
+        with entries:
+            for entry in entries:
+                seen += 1
+                if seen > limit:
+                    return links, True
+                try:
+                    if entry.is_symlink():
+                        links.append(entry.path)
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                except OSError:
+                    continue
+    return links, False
+
+
+def _scanned(directory: str) -> tuple[list[str], bool]:
+    """:func:`links_below`, once per event for every rule that asks (the engine's resolution scope)."""
+    memo = PATH_SCOPE.memo
+    key = ("links below", directory)  # a pair: never one of resolve_path's (raw, cwd, home) keys
+    if memo is None:
+        return links_below(directory)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = links_below(directory)
+    return found
+
+
+def _link_targets(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> tuple[list[str], bool]:
+    """The resolved targets of the links below the directory (its real name when it is reached through
+    a link: ``names[1]``), and whether the scan was cut."""
+    links, cut = _scanned(names[1] if len(names) > 1 else names[0])
+    targets: list[str] = []
+    for link in links:
+        resolved = resolve_path(link, env, env.home or matcher.home)
+        if resolved.error is not None:
+            cut = True  # a link whose target cannot be known: as good as an unread part of the tree
+            continue
+        targets += resolved.names[1:]  # names[0] is the link itself, below the directory already judged
+    return targets, cut
+
+
+def _outcome(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> Outcome:
+    """The answer for some path below the one directory (or file) ``names`` spell."""
     viewed = matcher.view(names)
     homes, workspaces = matcher.glob_bases(env)
     ci = matcher.case_insensitive
@@ -137,7 +204,23 @@ def judge_below(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> Mat
     outcome = min(parts, key=_RANK.__getitem__, default=Outcome.YES)
     if outcome is Outcome.YES and matcher.exclude is not None:  # `except` is not applied (module note)
         outcome = Outcome.UNKNOWN
+    return outcome
+
+
+def judge_below(matcher: PathMatcher, names: Sequence[str], env: EvalEnv, *,
+                follow_links: bool = False) -> MatchResult:
+    """The condition of ``matcher`` for some path below the directory reached by ``names``;
+    ``follow_links`` (a read): the targets of the links below it are places the walk reaches too,
+    and the answer is YES or NO only when it is the same for all of them (module note)."""
+    outcome = _outcome(matcher, names, env)
     where = f"a path below `{names[0]}`" if names else "a path below a directory"
+    if follow_links and names and matcher.follow_symlinks:
+        targets, cut = _link_targets(matcher, names, env)
+        reached = {_outcome(matcher, (t,), env): t for t in targets}
+        if cut or any(o is not outcome for o in reached):
+            why = (f"more than {SCAN_LIMIT:,} entries there, or a link that cannot be resolved" if cut else
+                   "links there lead to " + ", ".join(f"`{t}`" for o, t in reached.items() if o is not outcome))
+            return MatchResult(Outcome.UNKNOWN, f"{where} may match: {why}")
     if outcome is Outcome.YES:
         return MatchResult(Outcome.YES, f"{where} (every one matches)")
     if outcome is Outcome.UNKNOWN:

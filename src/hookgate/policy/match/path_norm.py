@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Iterator
 from types import EllipsisType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.path_errors import UnknownPath
@@ -156,7 +156,8 @@ class ResolvedPath(NamedTuple):
     error: UnknownPath | None = None
 
 
-_Memo = dict[tuple[str, str | None, str | None], ResolvedPath]
+#: (raw, cwd, home) -> ResolvedPath; other per-event lookups key by tuples of another length (path_below)
+_Memo = dict[tuple[Any, ...], Any]
 
 
 class _ScopeState(threading.local):
