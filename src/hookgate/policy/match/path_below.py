@@ -185,7 +185,7 @@ def _link_targets(matcher: PathMatcher, names: Sequence[str], env: EvalEnv) -> t
         if resolved.error is not None:
             cut = True  # a link whose target cannot be known: as good as an unread part of the tree
             continue
-        targets += resolved.names[1:]  # names[0] is the link itself, below the directory already judged
+        targets += resolved.names[1:2]  # the target (names[0] is the link, below the directory already judged)
     return targets, cut
 
 
