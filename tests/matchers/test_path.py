@@ -441,6 +441,21 @@ def test_links_below_a_directory_are_found_without_entering_linked_directories(t
     assert links_below(f"{tree.root}/missing") == ([], False)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any directory")
+def test_links_below_an_unlistable_folder_are_not_known(tree: Tree) -> None:
+    from hookgate.policy.match.path_below import links_below
+
+    locked = Path(tree.ws) / "src" / "locked"
+    locked.mkdir()
+    locked.chmod(0o300)
+    try:
+        assert links_below(f"{tree.ws}/src")[1] is True
+        result = tree.rule({"glob": "~/.ssh/**"}).match_below("src", tree.env, follow_links=True)
+        assert result.outcome is Outcome.UNKNOWN
+    finally:
+        locked.chmod(0o700)
+
+
 def test_below_a_directory_yes_only_when_every_path_matches(tree: Tree) -> None:
     """A YES below a directory is read through `unless` and `not` too, so it is claimed only when it
     holds for every path there: a glob whose prefix is literal up to `/**`, and no `except`."""

@@ -22,10 +22,11 @@ way to the secret. For reads the directory is scanned for symlinks (without
 following linked directories, as ``find`` does not) and each link's target
 is judged as one more place the walk reaches. The scan is bounded by
 :data:`SCAN_LIMIT` entries; a larger tree answers UNKNOWN rather than NO
-(a deny or ask counts it, ``on_unknown: ignore`` does not). A subdirectory
-that cannot be listed is skipped: the walk, run as the same user, cannot
-list it either. Writes do not follow links (``find -delete`` removes the link;
-``tar`` and ``unzip`` replace a link rather than write through it).
+(a deny or ask counts it, ``on_unknown: ignore`` does not), and so does a
+folder below it that cannot be listed, or an entry that cannot be examined:
+an error never ends the scan in NO (as for a wildcard's folder,
+:mod:`.path_shell`). Writes do not follow links (``find -delete`` removes the
+link; ``tar`` and ``unzip`` replace a link rather than write through it).
 
 Globs matched anywhere (``**/.env``, ``*.pem``) answer NO here, as they do
 for a directory ``grep -r`` or ``cp -r`` reads: what a recursive walk meets
@@ -37,6 +38,7 @@ enforces on walks.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -138,28 +140,31 @@ def _containment_below(bases: list[tuple[str, ...] | None], names: Sequence[str]
 
 def links_below(directory: str, limit: int | None = None) -> tuple[list[str], bool]:
     """The symlinks at any depth below ``directory`` (linked directories are not entered), and
-    whether the scan stopped at ``limit`` (default :data:`SCAN_LIMIT`) entries before seeing them all."""
+    whether the scan is incomplete: stopped at ``limit`` (default :data:`SCAN_LIMIT`) entries, or
+    a folder that cannot be listed, or an entry that cannot be examined."""
     limit = SCAN_LIMIT if limit is None else limit
     links: list[str] = []
     pending = [directory]
     seen = 0
-    while pending:
-        try:
-            entries = os.scandir(pending.pop())
-        except OSError:  # missing, not a directory, or not listable (by the walk either)
-            continue
-        with entries:
-            for entry in entries:
-                seen += 1
-                if seen > limit:
-                    return links, True
-                try:
+    try:
+        while pending:
+            try:
+                entries = os.scandir(pending.pop())
+            except OSError as err:
+                if err.errno in (errno.ENOENT, errno.ENOTDIR):  # gone, or a file: nothing below it
+                    continue
+                raise
+            with entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > limit:
+                        return links, True
                     if entry.is_symlink():
                         links.append(entry.path)
                     elif entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-                except OSError:
-                    continue
+    except OSError:  # not listable, or an entry that cannot be examined: some links may be unseen
+        return links, True
     return links, False
 
 
@@ -218,7 +223,8 @@ def judge_below(matcher: PathMatcher, names: Sequence[str], env: EvalEnv, *,
         targets, cut = _link_targets(matcher, names, env)
         reached = {_outcome(matcher, (t,), env): t for t in targets}
         if cut or any(o is not outcome for o in reached):
-            why = (f"more than {SCAN_LIMIT:,} entries there, or a link that cannot be resolved" if cut else
+            why = (f"more than {SCAN_LIMIT:,} entries there, a folder that cannot be listed, or a link that "
+                   "cannot be resolved" if cut else
                    "links there lead to " + ", ".join(f"`{t}`" for o, t in reached.items() if o is not outcome))
             return MatchResult(Outcome.UNKNOWN, f"{where} may match: {why}")
     if outcome is Outcome.YES:
