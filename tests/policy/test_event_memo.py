@@ -197,3 +197,25 @@ def test_many_distinct_events_stay_correct_as_old_ones_are_forgotten(tmp_path: P
     for i in range(0, 30, 3):  # forgotten or not, still right
         data = {spelling: "bash", "tool_input": {"command": f"git push --force origin b{i}"}}
         assert plan.evaluate("tool:pre", data).rules == ("no-force-push", "ask-push")
+
+
+def test_two_tools_whose_fields_line_up_do_not_share_a_decision(tmp_path: Path) -> None:
+    """The key names the route: without it, `bash` with the text input "x" and tool `x` with
+    `zeta: bash` both read four fields whose values line up, and the second got the first's answer."""
+    plan = plan_of(tmp_path, """
+        - id: bash-text
+          on: tool:pre
+          tool: bash
+          when: {tool_input.command: {contains: "rm -rf"}}
+          deny: recursive delete
+        - id: x-zeta
+          on: tool:pre
+          tool: x
+          when: {any: [{alpha: q}, {zeta: bash}]}
+          deny: zeta is bash
+    """)
+    for _ in range(2):  # the first event makes the route, the second is remembered
+        assert plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": "x"}).effect == "continue"
+    plan.evaluate("tool:pre", {"tool_name": "x"})  # makes the route of `x`
+    crafted = plan.evaluate("tool:pre", {"tool_name": "x", "zeta": "bash"})
+    assert crafted.effect == "deny" and crafted.rules == ("x-zeta",)

@@ -100,7 +100,9 @@ class Plan:
             tool = data.get("tool_name")
             route = table.memo.get(tool) if table is not None and type(tool) is str else None
             if route is not None and route.reads is not None:
-                key = event_key((event, *map(data.get, route.reads, route.absent)))
+                # the route's token leads: two routes' fields can line up value for value (`bash` with
+                # the text input "x"; tool `x` with `zeta: bash`), and must not share an answer
+                key = event_key((route.token, *map(data.get, route.reads, route.absent)))
                 if key is not None:
                     known = self._events.get(key)
                     if known is not None:
