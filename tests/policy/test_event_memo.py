@@ -91,6 +91,16 @@ def test_values_python_calls_equal_are_different_events(tmp_path: Path) -> None:
                for n in (0.0, 0.0, -0.0, -0.0)]
     assert [p.prompt if p else None for p in prompts] == ["run with 0.0?", "run with 0.0?", "run with -0.0?",
                                                           "run with -0.0?"]
+    top = plan_of(tmp_path, """
+        - id: flagged
+          on: tool:pre
+          tool: mcp__x__run
+          when: {force: true}
+          ask: {prompt: "forced with {force}"}
+    """)
+    shown = [top.evaluate("tool:pre", {"tool_name": "mcp__x__run", "force": v}) for v in (1, True, 1.0, True, 1)]
+    assert [d.approval.prompt if d.approval else d.effect for d in shown] == [
+        "continue", "forced with true", "continue", "forced with true", "continue"]
 
 
 def test_a_tuple_is_not_taken_for_a_list_and_odd_types_are_decided_afresh() -> None:
@@ -219,3 +229,64 @@ def test_two_tools_whose_fields_line_up_do_not_share_a_decision(tmp_path: Path) 
     plan.evaluate("tool:pre", {"tool_name": "x"})  # makes the route of `x`
     crafted = plan.evaluate("tool:pre", {"tool_name": "x", "zeta": "bash"})
     assert crafted.effect == "deny" and crafted.rules == ("x-zeta",)
+
+
+ALIAS_RULES = """
+- id: no-rm
+  on: tool:pre
+  tool: bash
+  when: {tool_input.command: {contains: "rm -rf"}}
+  deny: recursive delete
+- id: no-null
+  on: tool:pre
+  tool: bash
+  when: {tool_input.description: {exists: true}}
+  ask: {prompt: "described: {tool_input.description}"}
+"""
+
+
+def test_which_alias_is_present_is_part_of_the_key(tmp_path: Path) -> None:
+    """Rules read ``input`` (amplifier's spelling) only when ``tool_input`` is absent, so an empty
+    ``tool_input`` beside a dangerous ``input`` and a dangerous ``input`` alone are different events."""
+    plan = plan_of(tmp_path, ALIAS_RULES)
+    shadowed = {"tool_name": "bash", "tool_input": {}, "input": {"command": "rm -rf /"}}
+    alone = {"tool_name": "bash", "input": {"command": "rm -rf /"}}
+    for _ in range(2):
+        assert plan.evaluate("tool:pre", shadowed).effect == "continue"
+        assert plan.evaluate("tool:pre", alone).effect == "deny"
+    plan = plan_of(tmp_path, ALIAS_RULES)
+    for _ in range(2):
+        assert plan.evaluate("tool:pre", alone).effect == "deny"
+        assert plan.evaluate("tool:pre", shadowed).effect == "continue"
+
+
+def test_a_null_is_not_an_absent_key(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, ALIAS_RULES)
+    null = {"tool_name": "bash", "tool_input": {"command": "ls", "description": None}}
+    absent = {"tool_name": "bash", "tool_input": {"command": "ls"}}
+    for _ in range(2):
+        asked = plan.evaluate("tool:pre", null)
+        assert asked.effect == "ask_user" and asked.approval is not None
+        assert plan.evaluate("tool:pre", absent).effect == "continue"
+
+
+def test_values_that_are_not_plain_strings_are_still_told_apart(tmp_path: Path) -> None:
+    """A str subclass, a dict subclass on the way, a number where a string was: each is judged (or
+    keyed by its full encoding) on its own, never taken for the plain string it equals."""
+
+    class Text(str):
+        pass
+
+    class Input(dict):  # type: ignore[type-arg]
+        pass
+
+    plan = plan_of(tmp_path, ALIAS_RULES)
+    plain = bash("rm -rf /")
+    for _ in range(2):
+        assert plan.evaluate("tool:pre", plain).effect == "deny"
+        assert plan.evaluate("tool:pre", bash(Text("ls"))).effect == "continue"
+        wrapped = {"tool_name": "bash", "tool_input": Input(command="rm -rf /")}
+        assert plan.evaluate("tool:pre", wrapped).effect == "deny"
+        assert plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": ["rm -rf /"]}).effect == "continue"
+        assert plan.evaluate("tool:pre", bash("ls", description=1)).effect == "ask_user"
+        assert plan.evaluate("tool:pre", bash("ls", description=True)).approval.prompt == "described: true"  # type: ignore[union-attr]
