@@ -3,10 +3,15 @@ that could change the answer is ever served from memory."""
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
+from random import Random
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from traced import plan_of
 
 from hookgate.policy.engine import MAX_EVENTS
@@ -290,3 +295,113 @@ def test_values_that_are_not_plain_strings_are_still_told_apart(tmp_path: Path) 
         assert plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": ["rm -rf /"]}).effect == "continue"
         assert plan.evaluate("tool:pre", bash("ls", description=1)).effect == "ask_user"
         assert plan.evaluate("tool:pre", bash("ls", description=True)).approval.prompt == "described: true"  # type: ignore[union-attr]
+
+
+# -- random events, each met again later: remembered answers against the traced scan ----------
+
+MIXED_RULES = """
+- id: bash-rm
+  on: tool:pre
+  tool: bash
+  when: {tool_input.command: {contains: "rm -rf"}}
+  deny: recursive delete
+- id: bash-push
+  on: tool:pre
+  tool: bash
+  when: {command: {prefix: [git, push]}}
+  ask: {prompt: "push {tool_input.command} as {agent}?"}
+- id: any-key
+  on: tool:pre
+  tool: [bash, other, write_file]
+  when: {tool_input.*: {regex: "AKIA[0-9A-Z]{4}"}}
+  deny: key
+- id: x-zeta
+  on: tool:pre
+  tool: x
+  when: {any: [{alpha: q}, {zeta: bash}]}
+  ask: {prompt: "zeta {zeta}"}
+- id: n-big
+  on: tool:pre
+  tool: [other, bash]
+  when: {tool_input.n: {gt: 1}}
+  ask: {prompt: "n {tool_input.n}"}
+- id: flag
+  on: tool:pre
+  tool: [other, bash]
+  when: {tool_input.force: true}
+  deny: forced
+- id: write-etc
+  on: tool:pre
+  tool: [write_file, other]
+  when: {tool_input.file_path: {path: {glob: "/etc/**"}}}
+  deny: system config
+- id: lease
+  on: tool:pre
+  tool: x
+  when: {tool_input.command: {contains: push}}
+  unless: {agent: {in: [q, ls]}}
+  modify:
+    replace: [{field: tool_input.command, regex: "push", with: "push --force-with-lease"}]
+"""
+
+_TEXT = st.sampled_from(["rm -rf /", "git push", "ls", "AKIA1234", "bash", "q", "x", "/etc/hosts", ""])
+_VALUE = st.one_of(_TEXT, st.sampled_from([None, True, False, 1, 2, 1.0, 0.0, -0.0, ["ls"], {"a": "q"}]))
+_INPUT = st.one_of(
+    st.dictionaries(st.sampled_from(["command", "description", "force", "n", "file_path", "k"]), _VALUE, max_size=4),
+    _VALUE,
+)
+_ODD = st.fixed_dictionaries({}, optional={
+    "tool_name": st.sampled_from(["bash", "x", "write_file", "other", None, 1]),
+    "name": st.sampled_from(["bash", "x"]),
+    "tool_input": _INPUT,
+    "input": _INPUT,
+    "zeta": _VALUE,
+    "alpha": _VALUE,
+    "agent": _VALUE,
+    "timestamp": st.integers(),
+})
+_CALL = st.fixed_dictionaries({
+    "tool_name": st.sampled_from(["bash", "x", "write_file", "other"]),
+    "tool_input": st.fixed_dictionaries({"command": _TEXT}, optional={"n": _VALUE, "force": _VALUE,
+                                                                      "file_path": _TEXT}),
+}, optional={"agent": _TEXT, "zeta": _TEXT, "alpha": _TEXT})
+_EVENT = st.one_of(_CALL, _ODD)  # calls shaped as hosts send them, and anything else
+
+
+_POOL = ["rm -rf /", "git push", "ls", "AKIA1234", "bash", "q", "x", "", None, True, 1, 2, 1.0, -0.0, ["ls"], {}]
+_TOP = ["tool_name", "name", "tool_input", "input", "zeta", "alpha", "agent", "timestamp"]
+_INNER = ["command", "description", "force", "n", "file_path"]
+
+
+def _variant(data: dict[str, Any], rng: Random) -> dict[str, Any]:
+    """``data`` with one field set to another value or removed, at the top or inside ``tool_input``:
+    a near miss of an event met before, which only a key reading every field it must tells apart."""
+    out = copy.deepcopy(data)
+    target = out
+    if isinstance(out.get("tool_input"), dict) and rng.random() < 0.5:
+        target, name = out["tool_input"], rng.choice(_INNER)
+    else:
+        name = rng.choice(_TOP)
+    if name in target and rng.random() < 0.3:
+        del target[name]
+    else:
+        target[name] = copy.deepcopy(rng.choice(_POOL))
+    return out
+
+
+def _answer(decision: Any) -> tuple[Any, ...]:
+    return decision.effect, decision.rules, decision.approval.prompt if decision.approval else None, decision.data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_EVENT, min_size=1, max_size=8), st.randoms(use_true_random=False))
+def test_events_met_again_decide_as_the_traced_scan_does(tmp_path: Path, events: list[dict[str, Any]],
+                                                         rng: Random) -> None:
+    """Each event, near misses of it, and repeats of both, in a random order: every decision,
+    remembered or not, is the one the traced scan (no index, no memory) makes."""
+    plan = plan_of(tmp_path, MIXED_RULES)
+    near = [_variant(e, rng) for e in events for _ in range(4)]
+    again = [copy.deepcopy(e) for e in [*events, *near] * 2]
+    rng.shuffle(again)
+    for data in [*events, *near, *again]:
+        assert _answer(plan.evaluate("tool:pre", data)) == _answer(plan.evaluate("tool:pre", data, trace=True)), data
