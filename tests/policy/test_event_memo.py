@@ -405,3 +405,21 @@ def test_events_met_again_decide_as_the_traced_scan_does(tmp_path: Path, events:
     rng.shuffle(again)
     for data in [*events, *near, *again]:
         assert _answer(plan.evaluate("tool:pre", data)) == _answer(plan.evaluate("tool:pre", data, trace=True)), data
+
+
+def test_events_naming_their_tool_by_name_keep_their_own_answers(tmp_path: Path) -> None:
+    """amplifier's spelling (``name``/``input``) is remembered like ``tool_name``; a null ``tool_name``
+    beside ``name`` (the rules see the null) is never taken for an absent one (they see the name)."""
+    plan = plan_of(tmp_path, BASH_RULES + """
+- id: bash-by-name
+  on: tool:pre
+  when: {tool_name: {in: [bash]}}
+  deny: bash is named
+""")
+    spelled = {"name": "bash", "input": {"command": "git push --force"}}
+    null = {"tool_name": None, "name": "bash", "input": {"command": "pwd"}}
+    absent = {"name": "bash", "input": {"command": "pwd"}}
+    for _ in range(3):
+        assert plan.evaluate("tool:pre", spelled).rules == ("no-force-push", "bash-by-name", "ask-push")
+        assert plan.evaluate("tool:pre", null).effect == "continue"
+        assert plan.evaluate("tool:pre", absent).rules == ("bash-by-name",)

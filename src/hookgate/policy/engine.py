@@ -98,7 +98,11 @@ class Plan:
             # decisions made while a rule failed are not kept.
             table = self._tables.get(event)
             tool = data.get("tool_name")
+            if tool is None:
+                tool = data.get("name")  # amplifier's spelling; the route is the one _evaluate takes
             route = table.memo.get(tool) if table is not None and type(tool) is str else None
+            if route is not None and route.folded and TOOL_FIELD in data and data[TOOL_FIELD] is not tool:
+                route = route.unfolded()
             if route is not None and route.reads is not None:
                 # the route's token leads: two routes' fields can line up value for value (`bash` with
                 # the text input "x"; tool `x` with `zeta: bash`), and must not share an answer
