@@ -28,7 +28,7 @@ from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
 from hookgate.policy.match.shell.links import LINKERS, links_made
 from hookgate.policy.match.shell.model import SimpleCommand, new_record
 from hookgate.policy.match.shell.redirects import Redirect
-from hookgate.policy.match.shell.tables import DOWNLOADERS, WRAPPERS, WRITERS, interpreter_code_opts
+from hookgate.policy.match.shell.tables import DOWNLOADERS, READERS, WRAPPERS, WRITERS, interpreter_code_opts
 from hookgate.policy.match.shell.unwrap import Unwrapped, found_paths, unwrap, unwrap_find
 from hookgate.policy.match.shell.words import Word, location
 
@@ -68,6 +68,8 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
     targets = file_targets(program, words, raw.redirects) if raw.redirects or program in TABLED else NO_TARGETS
     if raw.open_tail is not None and program in WRITERS:
         targets = Targets([*targets.writes, _open_target(raw.open_tail)], targets.reads)
+    if raw.open_tail is not None and READERS.get(program, _NO_OPERANDS)[2] != "none":  # `| xargs cat`
+        targets = Targets(targets.writes, [*targets.reads, _open_target(raw.open_tail)])
     if ctx.cd is not None and (targets.writes or targets.reads):
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
@@ -96,6 +98,7 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
 
 
 _FILLS = DOWNLOADERS | {"tee"}
+_NO_OPERANDS: tuple[frozenset[str], frozenset[str], str] = (frozenset(), frozenset(), "none")
 _CD = frozenset({"cd", "pushd", "popd"})
 
 

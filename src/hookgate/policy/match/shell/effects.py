@@ -7,6 +7,7 @@ reads from ``<`` and the cat family (plus ``curl -T``/``-d @file`` uploads).
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from hookgate.policy.match.shell.argv import split_argv
@@ -14,17 +15,19 @@ from hookgate.policy.match.shell.feed import Feed, combine
 from hookgate.policy.match.shell.literal import decode, echo_output, printf_output
 from hookgate.policy.match.shell.model import new_record
 from hookgate.policy.match.shell.redirects import HARMLESS, Redirect
-from hookgate.policy.match.shell.tables import DIR_WRITERS, DOWNLOADERS, READERS, SINGLE_DASH, WRITERS
-from hookgate.policy.match.shell.unwrap import found_paths
+from hookgate.policy.match.shell.tables import DIR_WRITERS, DOWNLOADERS, READERS, RECURSIVE, SINGLE_DASH, WRITERS
+from hookgate.policy.match.shell.unwrap import find_roots, found_paths
 from hookgate.policy.match.shell.words import Word
 
 __all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "static_target"]
 
 
-_SCRIPT_OPTS = frozenset({"-e", "--expression", "-f", "--file", "--source"})
+#: options that give sed/awk their script, grep/rg their pattern, jq its filter: then no operand is the script
+_SCRIPT_OPTS = frozenset({"-e", "--expression", "-f", "--file", "--source", "--regexp", "--from-file"})
 _TAR_VALUES = frozenset({"-f", "--file", "-C", "--directory", "-T", "--files-from", "-X", "--exclude-from", "-I",
                          "--use-compress-program", "--to-command", "-b", "--blocking-factor", "-H", "--format",
                          "-g", "--listed-incremental", "-N", "--newer", "-V", "--label", "--exclude"})
+_TARGET_OPTS = frozenset({"-t", "--target-directory"})
 _FD_PATH = re.compile(r"^/dev/fd/\d+$|^/proc/self/fd/\d+$")
 _SED_IN_PLACE = re.compile(r"^(?:-[a-zA-Z]*i.*|--in-place(?:=.*)?)$")
 _PASSTHROUGH = frozenset({"cat", "tee", "pv", "buffer", "dd", "head", "tail", "sort", "uniq"})
@@ -76,9 +79,14 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
         _collect(words, argv, values, opt_writes, mode, out.writes)
     if program in READERS:
         values, opt_reads, mode = READERS[program]
+        before = len(out.reads)
         _collect(words, argv, values, opt_reads, mode, out.reads)
+        if program in RECURSIVE and _recursive(program, argv, values):
+            _walk_folders(out.reads, before)
     if program == "curl":
         _curl_uploads(words, argv, out)
+    elif program == "ln":
+        _hard_link(words, argv, out)
     if program in DIR_WRITERS:
         _dir_writes(program, argv, out)
 
@@ -108,13 +116,42 @@ def _collect(words: list[Word], argv: list[str], values: frozenset[str], opt_fil
         return
     if mode == "sed" and not any(_SED_IN_PLACE.match(a) for a in argv[1:]):
         return
-    if mode in ("sed", "after_script"):  # sed/awk SCRIPT files...: the script is an operand unless -e/-f
+    if mode in ("sed", "after_script"):  # sed/awk SCRIPT files..., grep PATTERN files...: unless -e/-f gave it
         has_script = any(o.name in _SCRIPT_OPTS for o in options)
         operands = operands if has_script else operands[1:]
         mode = "all"
     if any(o.name in opt_files for o in options) and mode == "last":
         return  # cp -t DIR src...: the destination was an option
+    if mode == "sources":  # cp SRC... DST, or cp -t DST SRC...
+        mode = "all" if any(o.name in _TARGET_OPTS for o in options) else "but_last"
     into.extend(words[i] for i in _pick(mode, operands))
+
+
+def _recursive(program: str, argv: list[str], values: frozenset[str]) -> bool:
+    flags = RECURSIVE[program]
+    if flags is None:
+        return True
+    options, _ = split_argv(argv, values)
+    return any(o.name in flags for o in options)
+
+
+def _walk_folders(reads: list[Word], start: int) -> None:
+    """``grep -r x DIR``, ``cp -r DIR``, ``tar c DIR``: a folder operand is read all the way down, so
+    each one also counts as ``DIR/{}`` (some path below it; nothing, for a plain file)."""
+    reads.extend([found_paths(w.text) for w in reads[start:] if w.exact and w.feed is None and w.text != "-"])
+
+
+def _hard_link(words: list[Word], argv: list[str], out: Targets) -> None:
+    """``ln FILE NAME``: a second name for FILE, through which a later command reads or writes it
+    (path rules judge names, and a hard link is not a symlink they can follow): FILE counts as
+    both read and written now. ``ln -s`` makes a symlink, which later resolution follows."""
+    options, operands = split_argv(argv, WRITERS["ln"][0])
+    if any(o.name in ("-s", "--symbolic") for o in options):
+        return
+    to_dir = any(o.name in _TARGET_OPTS for o in options)
+    sources = operands if to_dir or len(operands) == 1 else operands[:-1]
+    out.reads.extend(words[i] for i in sources)
+    out.writes.extend(words[i] for i in sources)
 
 
 def _pick(mode: str, operands: list[int]) -> list[int]:
@@ -143,9 +180,28 @@ def _tar(words: list[Word], argv: list[str], out: Targets) -> None:
         dirs = [o.value for o in options if o.name in ("-C", "--directory") and o.value]
         out.writes.append(found_paths(dirs[-1] if dirs else "."))
     if creating:
-        out.reads.extend(words[i] for i in operands)
+        start = len(out.reads)
+        into = [(o.at, words[o.value_index] if o.value_index >= 0 else Word(o.value or "", words[o.at].exact))
+                for o in options if o.name in ("-C", "--directory")]
+        out.reads.extend(_in_dir(words[i], [w for at, w in into if at < i]) for i in operands)
+        if "--no-recursion" not in names:
+            _walk_folders(out.reads, start)
         out.reads.extend(words[o.value_index] for o in options
                          if o.name in ("-T", "--files-from") and o.value_index >= 0)
+
+
+def _in_dir(word: Word, dirs: list[Word]) -> Word:
+    """A name tar reads after ``-C DIR`` (each -C changes folder from the one before): inside DIR."""
+    if not dirs or word.text.startswith("/"):
+        return word
+    path = word.text
+    for d in reversed(dirs):
+        if not (d.exact and word.exact):
+            return Word(posixpath.join(d.text, path), False, "", word.source, word.pos)
+        path = posixpath.join(d.text, path)
+        if d.text.startswith(("/", "~")):
+            break
+    return Word(path, True, path, word.source, word.pos)
 
 
 def _curl_uploads(words: list[Word], argv: list[str], out: Targets) -> None:
@@ -195,8 +251,10 @@ def output_feed(program: str, words: list[Word], stdin: Feed | None) -> Feed:
         if text is not None:
             return Feed("literal" if exact else "dynlit", text, _desc(words))
     if program == "find":
-        root = args[0] if args and not args[0].startswith("-") else "."
-        return Feed("paths", root, "`find` output")
+        roots = find_roots(words)[0]
+        if len(roots) == 1 and roots[0].exact:
+            return Feed("paths", roots[0].text, "`find` output")
+        return Feed("opaque", "", "`find` output")  # names under several starting points, or unknown ones
     if stdin is not None and (program in ("tee", "pv", "buffer") or (program in _PASSTHROUGH and len(words) == 1)):
         return stdin
     if program == "cat":

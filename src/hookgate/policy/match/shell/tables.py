@@ -242,7 +242,7 @@ WRITERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "chown": (_set("--from --reference"), frozenset(), "skip1"),
     "chgrp": (_set("--reference"), frozenset(), "skip1"),
     "cp": (_set("-t --target-directory -S --suffix"), _set("-t --target-directory"), "last"),
-    "mv": (_set("-t --target-directory -S --suffix"), _set("-t --target-directory"), "last"),
+    "mv": (_set("-t --target-directory -S --suffix"), _set("-t --target-directory"), "all"),  # sources go too
     "install": (_set("-t --target-directory -m --mode -o --owner -g --group -S --suffix"),
                 _set("-t --target-directory"), "last"),
     "ln": (_set("-t --target-directory -S --suffix"), _set("-t --target-directory"), "last"),
@@ -288,7 +288,8 @@ DIR_WRITERS: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {
 }
 
 # program -> (options taking a value, options whose value is read, operand mode)
-# operand modes: "all", "skip1" (grep PATTERN files...), "but_last" (cp SRC... DST).
+# operand modes: "all", "after_script" (grep PATTERN files..., unless -e/-f gave the pattern: then every
+# operand is a file), "but_last" (cp SRC... DST), "sources" (but_last, or all when -t names the destination).
 READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     **{p: (frozenset(), frozenset(), "all")
        for p in _set("cat tac nl less more strings md5sum sha1sum sha256sum sha512sum wc file source . bat")},
@@ -302,14 +303,15 @@ READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
              frozenset(), "all"),
     "cut": (_set("-d --delimiter -f --fields -b --bytes -c --characters"), frozenset(), "all"),
     "grep": (_set("-e --regexp -f --file -m --max-count -A -B -C --include --exclude --exclude-dir -d -D"),
-             _set("-f --file"), "skip1"),
-    "egrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "skip1"),
-    "fgrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "skip1"),
-    "rg": (_set("-e --regexp -f --file -g --glob -t --type -T -m -A -B -C -j"), _set("-f --file"), "skip1"),
+             _set("-f --file"), "after_script"),
+    "egrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "after_script"),
+    "fgrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "after_script"),
+    "rg": (_set("-e --regexp -f --file -g --glob -t --type -T -m -A -B -C -j"), _set("-f --file"), "after_script"),
     "diff": (_set("-U -C -I -x -X --label"), frozenset(), "all"),
     "cmp": (_set("-i -n"), frozenset(), "all"),
-    "cp": (_set("-t --target-directory -S --suffix"), frozenset(), "but_last"),
-    "mv": (_set("-t --target-directory -S --suffix"), frozenset(), "but_last"),
+    "cp": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
+    "mv": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
+    "install": (WRITERS["install"][0], frozenset(), "sources"),
     "scp": (_set("-c -F -i -J -l -o -P -S"), frozenset(), "but_last"),
     "rsync": (_set("-e --rsh --exclude --include --filter -f --files-from --log-file --backup-dir --chmod"),
               frozenset(), "but_last"),
@@ -318,12 +320,21 @@ READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
        for p in _set("sed gsed")},
     **{p: (_set("-f --file -v --assign -F --field-separator -e --source -i --include"), _set("-f --file"),
             "after_script") for p in _set("awk gawk mawk nawk")},
-    **{p: (_set("-f --from-file --arg --argjson --slurpfile --rawfile --indent"), _set("-f --from-file"), "skip1")
-       for p in _set("jq yq")},
+    **{p: (_set("-f --from-file --arg --argjson --slurpfile --rawfile --indent"), _set("-f --from-file"),
+            "after_script") for p in _set("jq yq")},
     "zip": (_set("-b -n -t -tt -P -O"), frozenset(), "skip1"),
     "openssl": (_set("-in -inkey -key -out -passin -passout -cert -CAfile -config "
                                                "-engine -keyform -outform -inform -md -cipher -subj -days "
                                                "-newkey -signkey"), _set("-in -inkey -key -cert -signkey"), "none"),
+}
+# Readers that read a folder operand all the way down: program -> the options that make them (None: always).
+RECURSIVE: dict[str, frozenset[str] | None] = {
+    **{p: _set("-r -R --recursive --dereference-recursive") for p in _set("grep egrep fgrep")},
+    "rg": None,
+    "cp": _set("-r -R --recursive -a --archive"),
+    "rsync": _set("-r --recursive -a --archive"),
+    "scp": _set("-r"),
+    "zip": _set("-r -R --recurse-paths --recurse-patterns"),
 }
 # Programs whose options are single-dash words (`-in`), never clusters of letters.
 SINGLE_DASH = frozenset({"openssl", "find"})

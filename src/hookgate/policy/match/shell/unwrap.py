@@ -15,7 +15,7 @@ from hookgate.policy.match.shell.feed import Feed
 from hookgate.policy.match.shell.tables import Wrapper
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["Unwrapped", "found_paths", "unwrap", "unwrap_find"]
+__all__ = ["Unwrapped", "find_roots", "found_paths", "unwrap", "unwrap_find"]
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -183,12 +183,15 @@ def found_paths(root: str) -> Word:
 
 
 def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
-    """Commands of ``find -exec/-execdir/-ok/-okdir ... ;``, ``-fprint`` files and what ``-delete`` removes."""
+    """Commands of ``find -exec/-execdir/-ok/-okdir ... ;``, ``-fprint`` files and what ``-delete`` removes.
+
+    Each starting point gives its own ``ROOT/{}``; one known only at run time gives an unknown path.
+    GNU find also replaces a ``{}`` inside a word (``sh -c 'cat {}'``): such a word is not known."""
+    roots, i = find_roots(words)
+    found = [found_paths(r.text) if r.exact else _UNKNOWN_FOUND for r in roots]
     inner: list[list[Word]] = []
     writes: list[Word] = []
-    i, n = 1, len(words)
-    root = words[1].text if n > 1 and not words[1].text.startswith("-") and words[1].exact else "."
-    found = found_paths(root)
+    n = len(words)
     while i < n:
         text = words[i].text
         if text in ("-exec", "-execdir", "-ok", "-okdir"):
@@ -196,12 +199,43 @@ def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
             while j < n and words[j].text not in (";", "+"):
                 j += 1
             if j > i + 1:
-                inner.append([found if w.text == "{}" else w for w in words[i + 1 : j]])
+                inner.extend([_found_in(w, f) for w in words[i + 1 : j]] for f in found)
             i = j + 1
             continue
         if text in ("-fprint", "-fprint0", "-fls", "-fprintf") and i + 1 < n:
             writes.append(words[i + 1])
-        elif text == "-delete":  # removes what it finds: some path under the root
-            writes.append(found)
+        elif text == "-delete":  # removes what it finds: some path under each starting point
+            writes.extend(found)
         i += 1
     return inner, writes
+
+
+#: options GNU find takes before its starting points (``-D`` with a value, ``-O`` with its level attached)
+_FIND_LEADING = frozenset({"-H", "-L", "-P"})
+_UNKNOWN_FOUND = Word("{find results}", False, "", "{}")
+
+
+def find_roots(words: list[Word]) -> tuple[list[Word], int]:
+    """find's starting points (``.`` when none is given) and the index of its first expression word."""
+    i, n = 1, len(words)
+    while i < n:
+        text = words[i].text
+        if text in _FIND_LEADING or (text.startswith("-O") and text[2:].isdigit()):
+            i += 1
+        elif text == "-D" and i + 1 < n:
+            i += 2
+        else:
+            break
+    start = i
+    while i < n and not words[i].text.startswith("-") and words[i].text not in ("(", "!", ")", ","):
+        i += 1
+    roots = words[start:i]
+    return (roots or [Word(".")]), i
+
+
+def _found_in(word: Word, found: Word) -> Word:
+    if word.text == "{}":
+        return found
+    if "{}" in word.text:  # replaced inside the word at run time
+        return Word(word.text, False, "", word.source, word.pos, word.feed)
+    return word

@@ -298,10 +298,21 @@ class Walker:
         saved = self.via
         self.via = (*saved, label)
         try:
-            feeds = [self.stmt(c, None, ()) for c in node.children if c.is_named]
+            inner = [c for c in node.children if c.is_named]
+            if inner and all(c.type in REDIRECTS for c in inner):
+                return self._read_into(inner)
+            feeds = [self.stmt(c, None, ()) for c in inner]
         finally:
             self.via = saved
         return combine(feeds)
+
+    def _read_into(self, redirects: list[Node]) -> Feed:
+        """``$(<FILE)``: bash's ``$(cat FILE)``, a read whose output is the file."""
+        mine: list[Redirect] = []
+        for child in redirects:
+            RedirectReader(self).read(child, mine, [], [])
+        self._bare_redirects(tuple(mine), None)
+        return new_record(Feed, ("file", "", f"`{self.words.text(redirects[0])[:60]}`"))
 
     def nested(self, node: Node) -> None:
         for child in node.children:
