@@ -121,3 +121,41 @@ def test_a_tree_too_large_to_scan_for_links_is_not_a_no(tmp_path: Path, monkeypa
     monkeypatch.setattr(path_below, "SCAN_LIMIT", 5)  # type: ignore[attr-defined]
     denied = plan.evaluate("tool:pre", _bash(line, tmp_path))  # type: ignore[attr-defined]
     assert denied.effect == "deny" and "more than 5 entries" in " ".join(denied.unknowns)
+
+
+def test_names_the_kernel_resolves_per_process_are_not_judged_as_the_engines_own(tmp_path: Path) -> None:
+    """`/proc/self/cwd` is the agent's working directory when the agent opens it; resolved in the
+    policy engine's process it names the engine's, and `/proc/self/cwd/.ssh/id_rsa` slipped by."""
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\npolicy: proc\nrules:\n"
+        f"  - id: no-secret\n    when: {{path: {{glob: \"{tmp_path}/home/.ssh/**\"}}}}\n    deny: secret\n"
+    )
+    plan = compile_files([policy])
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text("k")
+    for spelled in ("/proc/self/cwd/.ssh/id_rsa", "/proc/thread-self/cwd/.ssh/id_rsa", "/dev/fd/3", "/dev/stdin"):
+        event = {"tool_name": "read_file", "tool_input": {"file_path": spelled}, "cwd": str(home)}
+        denied = plan.evaluate("tool:pre", event)
+        assert (denied.effect, denied.rules) == ("deny", ("no-secret",)), spelled
+        assert "whichever process opens it" in " ".join(denied.unknowns)
+    plain = {"tool_name": "read_file", "tool_input": {"file_path": "/proc/cpuinfo"}, "cwd": str(home)}
+    assert plan.evaluate("tool:pre", plain).effect == "continue"
+
+
+def test_a_walk_enters_linked_folders_and_meets_the_links_inside_them(tmp_path: Path) -> None:
+    """`find -L DIR` (and `grep -R`, `zip -r`) enter a linked folder: a link planted inside it is
+    reached as surely as one planted below DIR."""
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "key").write_text("k")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "k").symlink_to(tmp_path / "secret" / "key")
+    walk = tmp_path / "walk"
+    walk.mkdir()
+    (walk / "d").symlink_to(tmp_path / "other")
+    plan = _walk_plan(tmp_path, "reads")
+    for line in (f"find -L {walk} -type f -exec cat {{}} +", f"grep -R x {walk}", f"zip -r /tmp/o.zip {walk}"):
+        assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "deny", line  # type: ignore[attr-defined]
+    (tmp_path / "other" / "k").unlink()
+    assert plan.evaluate("tool:pre", _bash(f"grep -R x {walk}", tmp_path)).effect == "continue"  # type: ignore[attr-defined]

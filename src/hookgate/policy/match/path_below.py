@@ -139,12 +139,14 @@ def _containment_below(bases: list[tuple[str, ...] | None], names: Sequence[str]
 
 
 def links_below(directory: str, limit: int | None = None) -> tuple[list[str], bool]:
-    """The symlinks at any depth below ``directory`` (linked directories are not entered), and
-    whether the scan is incomplete: stopped at ``limit`` (default :data:`SCAN_LIMIT`) entries, or
-    a folder that cannot be listed, or an entry that cannot be examined."""
+    """The symlinks at any depth below ``directory``, and whether the scan is incomplete: stopped at
+    ``limit`` (default :data:`SCAN_LIMIT`) entries, or a folder that cannot be listed, or an entry
+    that cannot be examined. Linked directories are entered too, once each (``find -L``,
+    ``grep -R`` and ``zip -r`` follow them): a link inside one is as reachable as one below."""
     limit = SCAN_LIMIT if limit is None else limit
     links: list[str] = []
     pending = [directory]
+    entered = {directory}
     seen = 0
     try:
         while pending:
@@ -161,6 +163,11 @@ def links_below(directory: str, limit: int | None = None) -> tuple[list[str], bo
                         return links, True
                     if entry.is_symlink():
                         links.append(entry.path)
+                        if entry.is_dir():  # follows the link: a folder the walk may enter
+                            target = os.path.realpath(entry.path)
+                            if target not in entered:
+                                entered.add(target)
+                                pending.append(target)
                     elif entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
     except OSError:  # not listable, or an entry that cannot be examined: some links may be unseen

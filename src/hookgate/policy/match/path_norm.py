@@ -42,6 +42,9 @@ __all__ = [
     "resolve_path",
 ]
 
+#: names the kernel resolves per process (``/proc/self/cwd``, ``/dev/fd/3``, ``/dev/stdin``): resolved here,
+#: they would name the policy engine's working directory and files, not the agent's
+_PER_PROCESS = re.compile(r"/proc/(?:self|thread-self)(?:/|$)|/dev/(?:fd|stdin|stdout|stderr)(?:/|$)")
 _VAR = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*)|([0-9@*#?$!(-]))")
 
 
@@ -119,6 +122,9 @@ def resolve_candidates(path: str) -> tuple[str, ...]:
     Pass the uncollapsed :func:`absolute_path` for kernel ``..``. Resolution is by the
     kernel (:mod:`~hookgate.policy.match.path_real`); raises :class:`UnknownPath` if a
     directory on the way cannot be searched."""
+    if path.startswith(("/proc/", "/dev/")) and _PER_PROCESS.match(collapse(path)):
+        raise UnknownPath(f"`{collapse(path)}` names a file of whichever process opens it: the agent's, "
+                          "which the policy engine cannot see from its own")
     cut = path.rfind("/") + 1
     head, base = path[:cut], path[cut:]
     if base in ("", ".", ".."):
