@@ -105,6 +105,24 @@ def test_model_field_resolves_top_level_or_request(tmp_path: Path) -> None:
     assert not hits(plan, {"model": "claude-3"}, "provider:request")
 
 
+def test_model_and_messages_under_request_are_those_values_not_the_whole_request(tmp_path: Path) -> None:
+    """Conditions read `request.model` / `request.messages` themselves: a length measured the request's
+    keys, and an `unless` on the model was met by a message that merely said the approved name."""
+    many = [{"role": "user", "content": "hi"}] * 10
+    plan = plan_for(tmp_path, "messages: {length: {gt: 3}}")
+    assert hits(plan, {"request": {"messages": many, "model": "m"}}, "provider:request")
+    assert not hits(plan, {"request": {"messages": many[:2], "model": "m", "a": 1, "b": 2}}, "provider:request")
+    plan = plan_for(tmp_path, "model: {exists: true}")
+    assert not hits(plan, {"request": {"messages": many}}, "provider:request")
+    path = tmp_path / "u.yaml"
+    path.write_text("version: 1\npolicy: u\nrules:\n  - id: approved-only\n    on: provider:request\n"
+                    "    when: {model: {exists: true}}\n    unless: {model: {in: [claude-haiku]}}\n    deny: no\n")
+    plan = compile_files([path])
+    said = {"request": {"model": "gpt-evil", "messages": [{"role": "user", "content": "claude-haiku"}]}}
+    assert hits(plan, said, "provider:request")
+    assert not hits(plan, {"request": {"model": "claude-haiku"}}, "provider:request")
+
+
 @pytest.mark.parametrize(
     "response",
     [

@@ -186,6 +186,8 @@ class FieldPath:
         segs = self.segments
         if self.is_tool_calls or any(isinstance(s, int) for s in segs):
             return self.values
+        if any(len(a) != len(segs) for a in self.alternatives):  # `model` also at `request.model`
+            return self.values
         if self.has_wildcard:
             return self._getter_star() if len(segs) == 2 and segs[1] is None else self.values
         if len(segs) == 1:
