@@ -201,3 +201,23 @@ def test_a_key_buried_past_the_reading_bounds_still_denies(tmp_path: Path, burie
     effect, rules = same_as_traced(plan, {"tool_name": "mcp__x__y", "tool_input": buried})
     assert (effect, rules) == ("deny", ("aws-key",))  # not understood: a deny counts it, `ignore` does not
     assert plan.evaluate("tool:pre", {"tool_name": "mcp__x__y", "tool_input": {"a": ["fine"]}}).effect == "continue"
+
+
+@pytest.mark.parametrize(("needle", "value"), [
+    ("Straße", "Straße"), ("STRASSE", "nord straße"), ("straße", "STRASSE"), ("ﬁle", "FILE"), ("İstanbul", "i̇stanbul"),
+])
+def test_case_insensitive_contains_and_suffix_answer_as_casefold_does(tmp_path: Path, needle: str, value: str) -> None:
+    """The operator compares casefolded text; the index's RE2 `(?i)` folds one character to one and
+    missed `ß`/`ss`, ligatures and dotted capitals: a rule did not match its own text."""
+    plan = plan_of(tmp_path, f"""
+    - id: contains
+      tool: bash
+      when: {{tool_input.command: {{contains: "{needle}", case_insensitive: true}}}}
+      deny: no
+    - id: suffix
+      tool: bash
+      when: {{tool_input.description: {{suffix: "{needle}", case_insensitive: true}}}}
+      deny: no
+    """)
+    data = {"tool_name": "bash", "tool_input": {"command": value, "description": "at " + value}}
+    assert same_as_traced(plan, data) == ("deny", ("contains", "suffix"))

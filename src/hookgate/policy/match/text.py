@@ -358,10 +358,6 @@ class Glob(Regex):
     __slots__ = ()
 
 
-def _ci(pattern: str, *, case_insensitive: bool) -> str:
-    return "(?i)" + pattern if case_insensitive else pattern
-
-
 class _Trie:
     """Character trie of prefixes: walking a value visits only its own prefixes."""
 
@@ -390,6 +386,54 @@ class _Trie:
                 out.extend(hits)
 
 
+class _PatternSet:
+    """Patterns searched as one RE2 set, built on first use; its keys, in the order added."""
+
+    __slots__ = ("keys", "patterns", "set")
+
+    def __init__(self) -> None:
+        self.patterns: list[tuple[str, int]] = []
+        self.keys: tuple[int, ...] = ()
+        self.set: Any = None
+
+    def freeze(self, *, eager: bool = False) -> None:
+        self.keys = tuple(k for _, k in self.patterns)
+        self.set = _LAZY if self.patterns else None
+        if eager:
+            self._build()
+
+    def _build(self) -> None:
+        if self.set is not _LAZY:
+            return
+        rset = re2.Set.SearchSet(_SET_OPTIONS)
+        for pattern, _ in self.patterns:
+            rset.Add(pattern)
+        try:
+            rset.Compile()
+        except re2.error:  # too big for RE2's memory budget: no filtering, every pattern's key stays a candidate
+            self.set = _ALL
+            return
+        self.set = rset._set.Match  # the bound C++ call, without the wrapper's per-call overhead
+
+    def search(self, s: str, out: list[int]) -> None:
+        """Add the keys of the patterns found in ``s`` (all of them when the set could not be built)."""
+        rset = self.set
+        if rset is _LAZY:
+            self._build()
+            rset = self.set
+        if rset is _ALL:
+            out.extend(self.keys)
+            return
+        data = utf8(s)
+        if not set_is_safe_for(data):
+            out.extend(k for pattern, k in self.patterns if searches(search_program(pattern), s))
+            return
+        found: Sequence[int] = rset(data)
+        if found:
+            keys = self.keys
+            out.extend(keys[i] for i in found)
+
+
 class TextIndex:
     """Candidates for the literal operators of many rules on one field.
 
@@ -397,17 +441,17 @@ class TextIndex:
     string leaf of the value; the engine then checks each candidate fully.
     """
 
-    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_keys", "_memo", "_patterns", "_set", "_set_keys", "_trie",
-                 "_trie_ci")
+    __slots__ = ("_ci_used", "_exact", "_exact_ci", "_folded", "_keys", "_memo", "_raw", "_trie", "_trie_ci")
 
     def __init__(self) -> None:
         self._exact: dict[Any, list[int]] = {}
         self._exact_ci: dict[str, list[int]] = {}
         self._trie = _Trie()
         self._trie_ci = _Trie()
-        self._patterns: list[tuple[str, int]] = []
-        self._set: Any = None
-        self._set_keys: tuple[int, ...] = ()
+        self._raw = _PatternSet()  # regexes (and case-sensitive suffix/contains) on the value as it is
+        #: case-insensitive suffix/contains on the casefolded value, as the operators compare: RE2's `(?i)`
+        #: folds one character to one (`ß` never meets `ss`), Python's casefold does not
+        self._folded = _PatternSet()
         self._ci_used = False
         self._memo: dict[str, tuple[int, ...]] = {}
         self._keys: list[int] = []  # every key added (the candidates of a value read only in part)
@@ -426,15 +470,17 @@ class TextIndex:
             for p in op.prefixes:
                 trie.add(p, key)
         elif isinstance(op, Regex):
-            self._patterns.append((op.pattern, key))
+            self._raw.patterns.append((op.pattern, key))
         elif isinstance(op, Suffix | Contains):
             needles = op.suffixes if isinstance(op, Suffix) else op.needles
             tail = r"\z" if isinstance(op, Suffix) else ""
-            for n in needles:
-                self._patterns.append((_ci(re2.escape(n) + tail, case_insensitive=op.case_insensitive), key))
+            into = self._folded if op.case_insensitive else self._raw
+            self._ci_used |= op.case_insensitive
+            for n in needles:  # (a case-insensitive operator keeps its needles casefolded)
+                into.patterns.append((re2.escape(n) + tail, key))
         else:  # pragma: no cover - the compiler only indexes what `compiler.bucket._rank` ranks as text
             raise TypeError(f"not indexable: {op!r}")
-        self._set = None
+        self._raw.set = self._folded.set = None
         self._memo.clear()
 
     @staticmethod
@@ -452,29 +498,14 @@ class TextIndex:
 
     @property
     def approximate(self) -> bool:
-        """True when the combined RE2 set could not be built, so pattern keys are only candidates."""
-        return self._set is _ALL
+        """True when a combined RE2 set could not be built, so pattern keys are only candidates."""
+        return self._raw.set is _ALL or self._folded.set is _ALL
 
     def freeze(self, *, eager: bool = False) -> None:
-        """Prepare the combined RE2 set; it is built on first use unless ``eager``."""
-        self._set_keys = tuple(k for _, k in self._patterns)
-        self._set = _LAZY if self._patterns else None
+        """Prepare the combined RE2 sets; each is built on first use unless ``eager``."""
+        self._raw.freeze(eager=eager)
+        self._folded.freeze(eager=eager)
         self._memo.clear()
-        if eager:
-            self._build_set()
-
-    def _build_set(self) -> None:
-        if self._set is not _LAZY:
-            return
-        rset = re2.Set.SearchSet(_SET_OPTIONS)
-        for pattern, _ in self._patterns:
-            rset.Add(pattern)
-        try:
-            rset.Compile()
-        except re2.error:  # too big for RE2's memory budget: no filtering, every regex rule stays a candidate
-            self._set = _ALL
-            return
-        self._set = rset._set.Match  # the bound C++ call, without the wrapper's per-call overhead
 
     def match_str(self, text: str) -> tuple[int, ...]:
         """``candidates`` of one string (a plain ``str``), remembered for short strings: tool inputs
@@ -522,6 +553,7 @@ class TextIndex:
             out.extend(hit)
         if self._trie.root:
             self._trie.walk(s, out)
+        folded = None
         if self._ci_used:
             folded = s.casefold()
             hit = self._exact_ci.get(folded)
@@ -529,19 +561,7 @@ class TextIndex:
                 out.extend(hit)
             if self._trie_ci.root:
                 self._trie_ci.walk(folded, out)
-        rset = self._set
-        if rset is not None:
-            if rset is _LAZY:
-                self._build_set()
-                rset = self._set
-            if rset is _ALL:
-                out.extend(self._set_keys)
-                return
-            data = utf8(s)
-            if not set_is_safe_for(data):
-                out.extend(k for pattern, k in self._patterns if searches(search_program(pattern), s))
-                return
-            found: Sequence[int] = rset(data)
-            if found:
-                keys = self._set_keys
-                out.extend(keys[i] for i in found)
+        if self._raw.set is not None:
+            self._raw.search(s, out)
+        if self._folded.set is not None:
+            self._folded.search(folded if folded is not None else s.casefold(), out)
