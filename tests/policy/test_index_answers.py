@@ -221,3 +221,22 @@ def test_case_insensitive_contains_and_suffix_answer_as_casefold_does(tmp_path: 
     """)
     data = {"tool_name": "bash", "tool_input": {"command": value, "description": "at " + value}}
     assert same_as_traced(plan, data) == ("deny", ("contains", "suffix"))
+
+
+@pytest.mark.parametrize("tail", [1, None, {}, []])
+def test_a_value_cut_by_the_reading_bounds_is_unknown_beside_an_equality_rule(tmp_path: Path, tail: Any) -> None:
+    """An `equals` rule on the field makes its index collect numbers too; it then counted a number (or
+    null, or empty list) past the 10,000-leaf bound as read, while the operator calls the value not
+    understood: a deny on `contains` was skipped by the index and held by the traced scan."""
+    plan = plan_of(tmp_path, """
+    - id: exact
+      tool: bash
+      when: {tool_input.command: shutdown}
+      deny: no shutdown
+    - id: rmrf
+      tool: bash
+      when: {tool_input.command: {contains: "rm -rf"}}
+      deny: no rm
+    """)
+    effect, rules = same_as_traced(plan, {"tool_name": "bash", "tool_input": {"command": ["x"] * 10_000 + [tail]}})
+    assert effect == "deny" and "rmrf" in rules

@@ -171,9 +171,10 @@ def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None
     """Depth-first, in order; ``seen[0]`` counts leaves, as :func:`string_leaves` does for its cut-off
     (past it, only equality literals still look, as :func:`iter_leaves` does: hostile input stays cheap);
     ``seen[1]`` is set when a string or a container is left unread."""
-    if others is None and seen[0] >= _MAX_LEAVES:
+    if seen[0] >= _MAX_LEAVES:  # cut alike whether or not scalars are collected: index and operator agree
         seen[1] = 1
-        return
+        if others is None:
+            return
     if isinstance(item, str):
         if seen[0] < _MAX_LEAVES:
             strings.append(item)
