@@ -2,7 +2,9 @@
 
 ``evasion/``: commands that try to slip past a short, natural rule; each must
 answer ``match`` or ``unknown`` (which deny/ask rules treat as a match), as
-the file says. ``benign/``: look-alikes the same kind of rule must let pass
+the file says, or either (``caught``) where the answer depends on the real
+folder named (an archive unpacked in ``/etc`` writes through its links, which
+differ between machines). ``benign/``: look-alikes the same kind of rule must let pass
 (``pass``). A file gives its ``class`` and a default ``rule``; a case may
 override the rule. Every case also runs through :class:`CommandIndex` among
 unrelated rules: a rule that matches must be among the index's candidates.
@@ -22,7 +24,8 @@ from hookgate.policy.match.command import CommandSpec, compile_command
 from hookgate.policy.match.command_index import CommandIndex
 
 DATA = Path(__file__).parent / "commands"
-EXPECT = {"match": Outcome.YES, "unknown": Outcome.UNKNOWN, "pass": Outcome.NO}
+EXPECT = {"match": {Outcome.YES}, "unknown": {Outcome.UNKNOWN}, "caught": {Outcome.YES, Outcome.UNKNOWN},
+          "pass": {Outcome.NO}}
 ENV = EvalEnv(cwd="/work/project", home="/home/agent", workspace="/work/project")
 CTX = CompileContext(home="/home/agent")
 NOISE = [{"prefix": "git status"}, {"program": "ls"}, {"prefix": ["kubectl", "get"]}, {"program": "make"}]
@@ -46,7 +49,7 @@ CASES = _load()
 def test_case(kind: str, cls: str, rule: Any, cmd: str, expect: str) -> None:
     matcher = compile_command(CommandSpec.model_validate(rule), CTX)
     result = matcher.match(cmd, ENV)
-    assert result.outcome is EXPECT[expect], f"{cls}: {cmd!r} under {rule}: {result}"
+    assert result.outcome in EXPECT[expect], f"{cls}: {cmd!r} under {rule}: {result}"
     if kind == "evasion":
         assert expect != "pass", "an evasion case must be caught"
         assert result.detail, "a caught command says why"

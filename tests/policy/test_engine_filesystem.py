@@ -159,3 +159,20 @@ def test_a_walk_enters_linked_folders_and_meets_the_links_inside_them(tmp_path: 
         assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "deny", line  # type: ignore[attr-defined]
     (tmp_path / "other" / "k").unlink()
     assert plan.evaluate("tool:pre", _bash(f"grep -R x {walk}", tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+
+
+def test_an_archive_unpacked_into_a_folder_writes_through_the_links_there(tmp_path: Path) -> None:
+    """`tar -x -C DIR` puts member `d/x` wherever `DIR/d` links to (GNU tar follows a link in the
+    middle of a member's path): a folder link planted below DIR leads the writes into the secret
+    folder. `find DIR -delete` removes the link itself, so it still passes."""
+    (tmp_path / "secret").mkdir()
+    walk = tmp_path / "walk"
+    walk.mkdir()
+    plan = _walk_plan(tmp_path, "writes")
+    lines = [f"tar xf a.tar -C {walk}", f"unzip -o a.zip -d {walk}", f"patch -p1 -d {walk} -i fix.patch"]
+    for line in lines:
+        assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "continue", line  # type: ignore[attr-defined]
+    (walk / "d").symlink_to(tmp_path / "secret")
+    for line in lines:
+        assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "deny", line  # type: ignore[attr-defined]
+    assert plan.evaluate("tool:pre", _bash(f"find {walk} -delete", tmp_path)).effect == "continue"  # type: ignore[attr-defined]

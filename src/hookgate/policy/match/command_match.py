@@ -12,7 +12,7 @@ from typing import Any
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
 from hookgate.policy.match.command_flags_data import ProgramFlags
-from hookgate.policy.match.path_below import below_dir
+from hookgate.policy.match.path_below import below_dir, through_links
 from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
 
 __all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line", "runs_nothing"]
@@ -94,7 +94,8 @@ class PathCheck:
         for path in known:
             below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
             result: MatchResult = (self.matcher.match_path(path, env, shell_glob=True) if below is None
-                                   else self.matcher.match_below(below, env, follow_links=what == "reads"))
+                                   else self.matcher.match_below(below, env, follow_links=what == "reads"
+                                                                 or through_links(path)))
             if result.outcome is Outcome.YES:
                 return _yes(f"{what} `{path}`")
             if result.outcome is Outcome.UNKNOWN and best is NO:

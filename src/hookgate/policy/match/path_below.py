@@ -50,10 +50,13 @@ from hookgate.policy.match.path_norm import PATH_SCOPE, relative_to, resolve_pat
 if TYPE_CHECKING:
     from hookgate.policy.match.path import PathMatcher
 
-__all__ = ["BELOW", "SCAN_LIMIT", "below_dir", "judge_below", "links_below"]
+__all__ = ["BELOW", "SCAN_LIMIT", "THROUGH", "below_dir", "judge_below", "links_below", "through_links"]
 
-#: how the shell parser spells "some path below DIR" (``find``'s results, unpacked archives)
+#: how the shell parser spells "some path below DIR" (``find``'s results)
 BELOW = "/{}"
+#: "some path below DIR, written through the links there" (an archive or a patch unpacked in DIR: a member
+#: `d/x` lands in whatever `DIR/d` links to; ``find -delete`` removes a link instead, so it says :data:`BELOW`)
+THROUGH = "/{…}"
 
 #: directory entries looked at when a read walk's directory is scanned for links (~1 µs each)
 SCAN_LIMIT = 20_000
@@ -63,10 +66,17 @@ _GLOB_CHARS = frozenset("*?[{\\")
 
 
 def below_dir(path: str) -> str | None:
-    """The directory of a ``DIR/{}`` target, else None."""
+    """The directory of a ``DIR/{}`` (or ``DIR/{…}``) target, else None."""
     if path.endswith(BELOW):
         return path[: -len(BELOW)] or "/"
+    if path.endswith(THROUGH):
+        return path[: -len(THROUGH)] or "/"
     return None
+
+
+def through_links(path: str) -> bool:
+    """Whether a ``DIR/{…}`` target's writes go through the links below DIR."""
+    return path.endswith(THROUGH)
 
 
 def _inside(name: str, base: str) -> bool:

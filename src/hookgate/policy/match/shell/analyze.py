@@ -143,9 +143,14 @@ def _after_cd(cd: tuple[str, bool], targets: Targets) -> Targets:
     def moved(words: list[Word]) -> list[Word]:
         out = list(words)
         for w in words:
-            if w.text.startswith(("/", "~")) or w.feed is not None:
+            if w.text.startswith(("/", "~")):
                 continue
             text = posixpath.join(base, w.text)
+            if w.feed is not None:  # a walk below a relative folder (`cd ~ && grep -r x .`) moves too
+                if w.feed.kind == "paths":
+                    out.append(w._replace(text=text, prefix=posixpath.join(base, w.prefix)) if known
+                               else Word(text, False, "", text, w.pos))
+                continue
             exact = known and w.exact
             out.append(Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob))
         return out

@@ -98,9 +98,9 @@ def _dir_writes(program: str, argv: list[str], out: Targets) -> None:
     options, _ = split_argv(argv, values)
     dirs = [o.value for o in options if o.name in dir_opts and o.value]
     if dirs:
-        out.writes.extend(found_paths(d) for d in dirs)
+        out.writes.extend(found_paths(d, through_links=True) for d in dirs)
     elif in_cwd:
-        out.writes.append(found_paths("."))
+        out.writes.append(found_paths(".", through_links=True))
 
 
 def _collect(words: list[Word], argv: list[str], values: frozenset[str], opt_files: frozenset[str], mode: str,
@@ -178,7 +178,7 @@ def _tar(words: list[Word], argv: list[str], out: Targets) -> None:
     (out.writes if creating else out.reads).extend(a for a in archives if a.text != "-")
     if names & {"-x", "--extract", "--get"}:  # unpacks unknown names under -C DIR (or the cwd)
         dirs = [o.value for o in options if o.name in ("-C", "--directory") and o.value]
-        out.writes.append(found_paths(dirs[-1] if dirs else "."))
+        out.writes.append(found_paths(dirs[-1] if dirs else ".", through_links=True))
     if creating:
         start = len(out.reads)
         into = [(o.at, words[o.value_index] if o.value_index >= 0 else Word(o.value or "", words[o.at].exact))

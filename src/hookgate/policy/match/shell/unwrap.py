@@ -175,11 +175,13 @@ def _join(words: list[Word]) -> Word:
                 feeds[0] if feeds else None)
 
 
-def found_paths(root: str) -> Word:
-    """The ``{}`` of ``find ROOT -exec``: some path under ROOT (never a flag)."""
+def found_paths(root: str, *, through_links: bool = False) -> Word:
+    """The ``{}`` of ``find ROOT -exec``: some path under ROOT (never a flag); ``through_links``: one
+    written through the links under ROOT (an unpacked archive), spelled ``ROOT/{…}``."""
     base = root.rstrip("/") or "/"
-    text = base + "{}" if base == "/" else base + "/{}"
-    return Word(text, False, text[:-2], "{}", feed=Feed("paths", root, "`find` results"))
+    mark = "{…}" if through_links else "{}"
+    text = base + mark if base == "/" else f"{base}/{mark}"
+    return Word(text, False, text[: -len(mark)], "{}", feed=Feed("paths", root, "`find` results"))
 
 
 def unwrap_find(words: list[Word]) -> tuple[list[list[Word]], list[Word]]:
