@@ -128,6 +128,10 @@ def _cd(ctx: Context, program: str, words: list[Word]) -> None:
         ctx.cd = (args[0].source if args and program != "popd" else f"`{program}`", False)
         return
     target = args[0].text if args else "~"
+    if (program != "popd" and "CDPATH" in ctx.text and not target.startswith(("/", "~", "./", "../"))
+            and target not in (".", "..")):
+        ctx.cd = (f"`{target}` (looked up in CDPATH)", False)  # bash tries each CDPATH folder first
+        return
     if target.startswith(("/", "~")) or ctx.cd is None:
         ctx.cd = (target, True)
     elif ctx.cd[1]:

@@ -220,6 +220,8 @@ INTERPRETER_VALUES = _set("-m -W -X -I -M -x -i -r --require -F -v -f --import -
 DOWNLOADERS = frozenset(_set("curl wget fetch http https xh httpie aria2c lwp-request lwp-download get post nc ncat "
                              "netcat socat s_client tftp ftp"))
 
+_EDITORS = _set("vi vim nvim view vimdiff nano pico micro emacs ed ex")
+_EDITOR_VALUES = _set("-c --cmd -S -u -U -i -T -t -q -w -W -s")
 _GPG_VALUES = _set("-o --output -r --recipient -u --local-user --homedir --default-key -z --compress-level "
                    "--passphrase --passphrase-file --trust-model --keyring")
 _PATCH_VALUES = _set("-p --strip -d --directory -i --input -o --output -r --reject-file -D --ifdef -F --fuzz "
@@ -262,6 +264,7 @@ WRITERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
              _set("-o --output"), "none"),
     "sed": (_set("-e --expression -f --file -l --line-length"), frozenset(), "sed"),
     "sudoedit": (_set("-u --user -g --group"), frozenset(), "all"),
+    **{p: (_EDITOR_VALUES, frozenset(), "all") for p in _EDITORS},  # an editor saves what it opens
     "zip": (_set("-b -n -t -tt -P -O"), frozenset(), "first"),
     "openssl": (_set("-in -inkey -key -out -passin -passout -cert -CAfile -config -engine -keyform -outform "
                      "-inform -md -cipher -subj -days -newkey -signkey"), _set("-out"), "none"),
@@ -292,7 +295,15 @@ DIR_WRITERS: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {
 # operand is a file), "but_last" (cp SRC... DST), "sources" (but_last, or all when -t names the destination).
 READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     **{p: (frozenset(), frozenset(), "all")
-       for p in _set("cat tac nl less more strings md5sum sha1sum sha256sum sha512sum wc file source . bat")},
+       for p in _set("cat tac nl less more strings md5sum sha1sum sha256sum sha512sum wc file source . bat "
+                     "zcat bzcat xzcat zstdcat lzcat zless zmore bzless xzless paste comm join rev column "
+                     "cksum sum b2sum shasum sha224sum sha384sum md5")},
+    **{p: (_set("-w --width"), frozenset(), "all") for p in _set("fold fmt")},
+    "uniq": (_set("-f --skip-fields -s --skip-chars -w --check-chars"), frozenset(), "first"),
+    **{p: (_EDITOR_VALUES, frozenset(), "all") for p in _EDITORS},
+    **{p: (_GPG_VALUES, _set("--passphrase-file"), "all") for p in _set("gpg gpg2")},
+    "wget": (WRITERS["wget"][0], _set("--post-file -i --input-file"), "none"),
+    "xargs": (WRAPPERS["xargs"].values, _set("-a --arg-file"), "none"),
     "head": (_set("-n --lines -c --bytes"), frozenset(), "all"),
     "tail": (_set("-n --lines -c --bytes -s --sleep-interval --pid"), frozenset(), "all"),
     "od": (_set("-A -j -N -t -w"), frozenset(), "all"),
@@ -307,7 +318,7 @@ READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "egrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "after_script"),
     "fgrep": (_set("-e -f -m -A -B -C --include --exclude"), _set("-f"), "after_script"),
     "rg": (_set("-e --regexp -f --file -g --glob -t --type -T -m -A -B -C -j"), _set("-f --file"), "after_script"),
-    "diff": (_set("-U -C -I -x -X --label"), frozenset(), "all"),
+    "diff": (_set("-U -C -I -x -X --label --from-file --to-file"), _set("-X --from-file --to-file"), "all"),
     "cmp": (_set("-i -n"), frozenset(), "all"),
     "cp": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
     "mv": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
