@@ -137,8 +137,18 @@ def _recursive(program: str, argv: list[str], values: frozenset[str]) -> bool:
 
 def _walk_folders(reads: list[Word], start: int) -> None:
     """``grep -r x DIR``, ``cp -r DIR``, ``tar c DIR``: a folder operand is read all the way down, so
-    each one also counts as ``DIR/{}`` (some path below it; nothing, for a plain file)."""
-    reads.extend([found_paths(w.text) for w in reads[start:] if w.exact and w.feed is None and w.text != "-"])
+    each one also counts as ``DIR/{}`` (some path below it; nothing, for a plain file). A wildcard
+    operand (``/ho*``) counts as a walk below the folder it lists, where all it may name lies."""
+    walks = []
+    for w in reads[start:]:
+        if w.feed is not None or w.text == "-":
+            continue
+        if w.exact:
+            walks.append(found_paths(w.text))
+        elif w.glob:
+            folder = w.prefix.rpartition("/")[0] if "/" in w.prefix else "."
+            walks.append(found_paths(folder or "/"))
+    reads.extend(walks)
 
 
 def _hard_link(words: list[Word], argv: list[str], out: Targets) -> None:
