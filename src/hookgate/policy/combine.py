@@ -234,24 +234,31 @@ def _user_message(rule: CompiledRule) -> str | None:
 
 def _approval(top: CompiledRule, acting: list[CompiledRule], runs: list[RankRun], data: Mapping[str, Any]
               ) -> tuple[ApprovalAsk | None, CompiledRule]:
-    """One approval for every ask that matched, as strict as the strictest: the highest layer's ask
-    is shown (a project's ask cannot stand in for the organisation's), the default is deny if any
-    ask's is, the timeout is the shortest when it denies (the longest when it allows), and the risk
-    is the highest. Returns the approval and the ask it shows."""
+    """One approval for every ask that matched, as strict as the strictest (:func:`joint_approval`).
+    Returns the approval and the ask it shows."""
     flooded = (r for run in runs if run.rank == _ASK_RANK for r in run.rules)
     asks = [r for r in dict.fromkeys((top, *acting, *flooded)) if isinstance(r.action, AskSpec)]
     if not asks:
         return None, top
+    return joint_approval(asks, data), min(asks, key=_BY_LAYER)
+
+
+def joint_approval(asks: Sequence[CompiledRule], data: Mapping[str, Any],
+                   also: Sequence[ApprovalAsk] = ()) -> ApprovalAsk:
+    """The approval of ``asks`` (rules that ask) on ``data``: the highest layer's ask is shown (a
+    project's ask cannot stand in for the organisation's), the default is deny if any ask's is, the
+    timeout is the shortest when it denies (the longest when it allows), and the risk is the
+    highest. ``also``: approvals already made of other asks, held to the same terms."""
     shown = min(asks, key=_BY_LAYER)
     specs = [r.action for r in asks if isinstance(r.action, AskSpec)]
     a = shown.action
     assert isinstance(a, AskSpec)  # every rule in `asks` asks
-    denies = any(s.default != "allow" for s in specs)
-    timeouts = [s.timeout for s in specs]
+    denies = any(s.default != "allow" for s in specs) or any(x.default != "allow" for x in also)
+    timeouts = [s.timeout for s in specs] + [x.timeout for x in also]
     default: Literal["allow", "deny"] = "deny" if denies else "allow"
-    risk = max((s.risk for s in specs if s.risk), key=_RISKS.index, default=None)
+    risk = max((r for r in (*(s.risk for s in specs), *(x.risk for x in also)) if r), key=_RISKS.index, default=None)
     return ApprovalAsk(a.prompt.render(data), a.options, min(timeouts) if denies else max(timeouts), default,
-                       shown.id, a.reason, risk), shown
+                       shown.id, a.reason, risk)
 
 
 _ASK_RANK = EFFECT_RANK["ask_user"]

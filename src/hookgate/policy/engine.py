@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic
-from hookgate.policy.combine import combine, combine_reusable, failed
+from hookgate.policy.combine import combine, combine_reusable, failed, joint_approval
 from hookgate.policy.compiler import CompiledRule, CompileState, EventTable
 from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.index import Hits, Route
@@ -132,6 +133,8 @@ class Plan:
         rewritten = decision.data
         assert rewritten is not None
         check = self._evaluate(event, rewritten, trace=trace, env=env)
+        if check.effect == decision.effect == "ask_user":
+            return self._joint_ask(decision, check, rewritten)
         if check.effect not in ("deny", "ask_user") or EFFECT_RANK[check.effect] <= EFFECT_RANK[decision.effect]:
             return decision  # (its prompts already show the rewritten data: what would run)
         by = ", ".join(f"`{r}`" for r in decision.rules if self._by_id[r].effect == "modify") or "a modify rule"
@@ -152,6 +155,20 @@ class Plan:
             tuple(dict.fromkeys((*decision.unknowns, *check.unknowns))),
             entries,
         )
+
+    def _joint_ask(self, decision: Decision, check: Decision, rewritten: dict[str, Any]) -> Decision:
+        """Both passes ask: one approval for the asks of both, as strict as the strictest, so an
+        organisation's ask that only the rewritten data meets is the one shown, with its default
+        and timeout (a project's ask of the same rank must not stand in for it)."""
+        ids = tuple(dict.fromkeys((*decision.rules, *check.rules)))
+        asks = [self._by_id[r] for r in ids if isinstance(self._by_id[r].action, AskSpec)]
+        if not asks:  # pragma: no cover - an ask decision names the rule that asks
+            return decision
+        approval = joint_approval(asks, rewritten, [a for a in (decision.approval, check.approval) if a is not None])
+        if approval == decision.approval and ids == decision.rules:
+            return decision
+        return replace(decision, rules=ids, approval=approval,
+                       unknowns=tuple(dict.fromkeys((*decision.unknowns, *check.unknowns))))
 
     def _evaluate(self, event: str, data: Mapping[str, Any], *, trace: bool = False,
                   env: EvalEnv | None = None) -> Decision:
