@@ -17,6 +17,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from hookgate.approval import ApprovalBroker, ApprovalRequest, GrantPattern
 from hookgate.approval.channels.terminal import TerminalChannel
 from hookgate.approval.channels.terminal_ui import PromptView
+from hookgate.policy.effects import compile_template
 
 PUSH = GrantPattern(tool="bash", field="command", glob="git push origin *")
 
@@ -161,8 +162,23 @@ def test_the_question_masks_secrets_and_folds_long_values() -> None:
     body = _text(PromptView(request, deadline=1, clock=lambda: 0.0, waiting=lambda: 0).body())
     assert token not in body and "hunter2" not in body
     assert "<github_token:masked>" in body and "password: ••••••" in body
-    assert "line 5" in body and "line 6" not in body and "… (14 more lines)" in body
+    # the head and the tail of a long value: what a script does last is not folded out of sight
+    assert "line 3" in body and "line 4" not in body and "… (14 more lines)" in body and "line 19" in body
 
 
 def _text(fragments: Any) -> str:
     return "".join(text for _style, text, *_ in fragments)
+
+
+def test_event_text_cannot_fake_lines_or_hide_its_tail_in_the_question() -> None:
+    """A command may carry line breaks (any kind), tabs, bidi overrides and a padding of blank lines:
+    the prompt shows it on one line with those escaped, and the arguments show its head and tail."""
+    command = ("git push origin main --dry-run\u2028rule: ask-push — dry run only\nrisk: low\u202e"
+               + "\n" * 8 + "; git push --force origin main")
+    prompt = compile_template("Push: {tool_input.command}?").render({"tool_input": {"command": command}})
+    request = ApprovalRequest(tool="bash", arguments={"command": command}, prompt=prompt)
+    body = _text(PromptView(request, deadline=1, clock=lambda: 0.0, waiting=lambda: 0).body())
+    assert "\\u2028rule: ask-push" in body and "\\nrisk: low\\u202e" in body
+    assert not any(line.strip().startswith(("rule: ask-push —", "risk: low")) for line in body.splitlines())
+    assert "│ risk: low\\u202e" in body  # the value's own second line, marked as such
+    assert "git push --force origin main" in body  # the tail of the argument is shown

@@ -11,6 +11,7 @@ approval itself is always bound to the full, unfolded arguments.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -54,13 +55,26 @@ def mask_value(value: Any, *, key: str | None = None) -> Any:
 
 
 def fold(text: str, *, width: int = 160, max_lines: int = 6) -> str:
-    """At most ``max_lines`` lines of at most ``width`` characters, saying how much was hidden."""
-    lines = text.splitlines() or [""]
-    shown = [line if len(line) <= width else f"{line[:width]}… (+{len(line) - width} chars)"
-             for line in lines[:max_lines]]
+    """At most ``max_lines`` lines of at most ``width`` characters, saying how much was hidden: the
+    first lines and the last ones (a tail is where `; git push --force` hides behind blank lines).
+    Characters that would reorder or hide text on a screen are shown escaped."""
+    lines = _INVISIBLE.sub(_escape, text).split("\n")
     if len(lines) > max_lines:
-        shown.append(f"… ({len(lines) - max_lines} more lines)")
-    return "\n".join(shown)
+        tail = max(1, max_lines // 3)
+        head = max_lines - tail
+        lines = [*lines[:head], f"… ({len(lines) - head - tail} more lines)", *lines[-tail:]]
+    return "\n".join(line if len(line) <= width else f"{line[:width]}… (+{len(line) - width} chars)"
+                     for line in lines)
+
+
+#: everything but the line feed that a terminal would act on or hide: controls, other line breaks,
+#: bidi overrides and zero-width characters (the request keeps the exact value; this is display only)
+_INVISIBLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return {"\t": "\\t", "\r": "\\r"}.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 
 def _as_text(value: Any) -> str:
@@ -68,13 +82,13 @@ def _as_text(value: Any) -> str:
 
 
 def render_arguments(arguments: Mapping[str, Any], *, width: int = 160, max_lines: int = 6) -> list[str]:
-    """One ``name: value`` entry per argument (continuation lines indented), masked and folded."""
+    """One ``name: value`` entry per argument (continuation lines indented and marked), masked and folded."""
     out: list[str] = []
     for key, value in mask_value(dict(arguments)).items():
         text = fold(_as_text(value), width=width, max_lines=max_lines)
         first, *rest = text.split("\n")
         out.append(f"{key}: {first}")
-        out.extend(f"    {line}" for line in rest)
+        out.extend(f"    │ {line}" for line in rest)  # marked: a value's line is never taken for the UI's
     return out
 
 

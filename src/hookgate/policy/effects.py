@@ -35,7 +35,11 @@ __all__ = [
 DEFAULT_OPTIONS: tuple[str, ...] = ("allow", "deny")
 _MAX_FIELD_CHARS = 500
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: what an event's value may not bring into a prompt as itself: control characters (terminal escapes),
+#: line breaks of any kind (a fake `rule:` or `risk:` line under the question), tabs, and the invisible
+#: or reordering marks (bidi overrides, zero-width characters) that make shown text differ from what runs
+_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 # -- templates -------------------------------------------------------------------
@@ -79,13 +83,18 @@ def _show(values: list[Any]) -> str:
         return "<missing>"
     value = values[0] if len(values) == 1 else values
     text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)  # no terminal escapes in prompts
+    text = _UNSHOWN.sub(_escaped, text)  # one line, shown as it is: no escapes, no fake lines
     if len(text) <= _MAX_FIELD_CHARS:
         return text
     # both ends, and how much is not shown: a head alone lets 500 harmless characters push `; rm -rf ~`
     # out of the prompt a person approves
     head, tail = text[: _MAX_FIELD_CHARS * 3 // 5], text[-(_MAX_FIELD_CHARS * 2 // 5):]
     return f"{head} …[{len(text) - len(head) - len(tail):,} characters not shown]… {tail}"
+
+
+def _escaped(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return _ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 
 # -- effect specs --------------------------------------------------------------------
