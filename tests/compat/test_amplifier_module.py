@@ -108,6 +108,32 @@ async def test_ask_is_resolved_by_the_hosts_approval_system(backend: Backend, an
     cleanup()
 
 
+async def test_an_ask_for_the_host_is_held_to_the_configured_caps(backend: Backend, tmp_path: Path) -> None:
+    """`approval.timeout`/`approval.default` cap a rule's ask on the host's path too, not only the broker's."""
+    policy = tmp_path / "lenient.yaml"
+    policy.write_text("version: 1\npolicy: lenient\nrules:\n  - id: lenient-push\n    tool: bash\n"
+                      "    when: {command: {prefix: [git, push]}}\n"
+                      "    ask: {prompt: \"Push?\", timeout: 10m, default: allow}\n")
+    coordinator = backend.coordinator(approval=AnsweringApproval("Deny"))
+    cleanup = await mount(coordinator, {"policies": [str(policy)], "approval": {"timeout": "5s", "default": "deny"}})
+    asked = await coordinator.hooks.emit("tool:pre", PUSH)
+    assert (asked.action, asked.approval_timeout, asked.approval_default) == ("ask_user", 5.0, "deny")
+    cleanup()
+
+
+async def test_an_ask_that_also_rewrote_the_call_is_not_left_to_the_host(backend: Backend) -> None:
+    """A HookResult carries an ask or a rewrite, not both: a host that approves would run the call
+    unrewritten, so the hook denies instead, naming the rewrite."""
+    approval = AnsweringApproval("Allow")
+    coordinator = backend.coordinator(approval=approval)
+    cleanup = await mount(coordinator, {"policies": [POLICY]})
+    line = {"name": "bash", "input": {"command": "make deploy && git push origin main"}}
+    result = await coordinator.hooks.emit("tool:pre", line)
+    assert result.action == "deny" and "`pin-make-timeout`" in (result.reason or "")
+    assert approval.prompts == []
+    cleanup()
+
+
 async def test_without_a_host_approval_system_the_broker_answers(backend: Backend, tmp_path: Path) -> None:
     coordinator = backend.coordinator()
     log = tmp_path / "decisions.jsonl"

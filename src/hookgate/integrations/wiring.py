@@ -138,7 +138,8 @@ def build_policy_hook(
                         max_timeout=config.approval.timeout, hook_name=name)
     hook = PolicyHook(plan, events=events, priority=config.priority, fail_mode=config.fail_mode, name=name,
                       resolve_ask=glue.resolve_ask if broker is not None else None, on_decision=glue.on_decision,
-                      env_factory=_env_factory(plan, config, base_dir))
+                      env_factory=_env_factory(plan, config, base_dir),
+                      max_timeout=config.approval.timeout, max_default=config.approval.default)
     skipped = sorted(plan.events - hook.events)
     if skipped:
         log.warning("%s: rules on %s are not run: those events are not in `enabled_events`", name, skipped)

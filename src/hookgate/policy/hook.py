@@ -70,7 +70,11 @@ class PolicyHook:
         resolve_ask: ResolveAsk | None = None,
         on_decision: OnDecision | None = None,
         env_factory: EnvFactory | None = None,
+        max_timeout: float | None = None,
+        max_default: Literal["allow", "deny"] = "allow",
     ) -> None:
+        """``max_timeout`` / ``max_default``: the caps an ask the host resolves is held to (an ask
+        resolved by ``resolve_ask`` is held to them by its broker)."""
         if fail_mode not in ("closed", "open"):
             raise ValueError(f"fail_mode must be `closed` or `open`, got `{fail_mode}`")
         self.plan = plan
@@ -81,6 +85,9 @@ class PolicyHook:
         self.resolve_ask = resolve_ask
         self.on_decision = on_decision
         self.env_factory = env_factory
+        self.max_timeout = max_timeout
+        self.max_default = max_default
+        self._rewriters = frozenset(r.id for r in plan.rules if r.effect == "modify")
 
     def register(self, registry: Any) -> Callable[[], None]:
         """One handler per gated event; returns a callable that removes them all."""
@@ -113,7 +120,28 @@ class PolicyHook:
                 return await self.resolve_ask(event, data, decision)
             except Exception as exc:
                 return self._failure(event, exc)
+        if decision.effect == "ask_user":
+            return self._host_ask(decision)
         return to_hook_result(decision)
+
+    def _host_ask(self, decision: Decision) -> HookResult:
+        """An ask for the host's approval system, held to this hook's caps. A ``HookResult`` cannot
+        carry an ask and a rewrite together, and a host that approves runs the data it has: an ask
+        whose decision also rewrote the event is denied rather than approved unrewritten."""
+        if decision.data is not None:
+            rewriters = ", ".join(f"`{r}`" for r in decision.rules if r in self._rewriters) or "a modify rule"
+            return HookResult(action="deny", reason=f"{decision.reason or 'approval needed'}; the call was also "
+                              f"rewritten by {rewriters}, which an approval by the host cannot carry: denied",
+                              user_message=decision.user_message)
+        result = to_hook_result(decision)
+        if result.action != "ask_user":
+            return result
+        update: dict[str, Any] = {}
+        if self.max_timeout is not None and (result.approval_timeout or 0) > self.max_timeout:
+            update["approval_timeout"] = self.max_timeout
+        if self.max_default == "deny" and result.approval_default != "deny":
+            update["approval_default"] = "deny"
+        return result.model_copy(update=update) if update else result
 
     def _report(self, event: str, data: Mapping[str, Any], decision: Decision, latency_ns: int) -> None:
         if self.on_decision is None:
