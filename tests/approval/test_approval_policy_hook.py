@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hookgate.approval import ApprovalBroker, ApprovalRequest, CallbackChannel, Grant, GrantStore
+from hookgate.approval import ApprovalBroker, ApprovalRequest, CallbackChannel, ChannelAnswer, Grant, GrantStore
 from hookgate.approval.resolve import ask_resolver
 from hookgate.policy.api import compile_files
 from hookgate.policy.hook import PolicyHook
@@ -54,3 +54,23 @@ async def test_a_grant_never_overrides_a_deny_rule(outcomes: Any) -> None:
     result = await hook("tool:pre", _event("git push --force origin"))
     assert result.action == "deny" and "no-force-push" in (result.reason or "")
     assert approver.asked == [] and outcomes.records == []  # the broker was never consulted
+
+
+async def test_a_session_grant_is_bound_to_the_working_directory(outcomes: Any) -> None:
+    """Approving `git push` "for this session" in one checkout does not approve it in another: the
+    request carries the event's `cwd`, shown to the approver and part of what the grant matches."""
+    answers = [ChannelAnswer(decision="allow", scope="session"), "deny"]
+    asked: list[ApprovalRequest] = []
+
+    def approver(request: ApprovalRequest) -> Any:
+        asked.append(request)
+        return answers.pop(0)
+
+    broker = ApprovalBroker(CallbackChannel(approver), on_outcome=outcomes)
+    hook = PolicyHook(compile_files([POLICY]), resolve_ask=ask_resolver(broker))
+    here = {**_event("git push origin main"), "cwd": "/home/me/scratch-fork"}
+    there = {**_event("git push origin main"), "cwd": "/home/me/prod-infra"}
+    assert (await hook("tool:pre", here)).action == "continue"
+    assert (await hook("tool:pre", here)).action == "continue"  # the session grant, no question
+    assert (await hook("tool:pre", there)).action == "deny"  # asked again, and denied
+    assert [r.arguments["cwd"] for r in asked] == ["/home/me/scratch-fork", "/home/me/prod-infra"]

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from hookgate.approval.broker import ApprovalBroker
 from hookgate.approval.models import ApprovalResponse, AskLike, request_from_ask
 
-__all__ = ["ask_resolver", "tool_call_of"]
+__all__ = ["ask_resolver", "tool_call_of", "with_directory"]
 
 
 class DecisionLike(Protocol):
@@ -33,6 +33,16 @@ def tool_call_of(event: str, data: Mapping[str, Any]) -> tuple[str, dict[str, An
     return str(tool), {} if arguments is None else {"input": arguments}
 
 
+def with_directory(arguments: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``arguments`` and the event's working directory (as ``cwd``, unless the tool takes one itself):
+    shown to the approver and bound into a grant, so `git push --force` approved in a scratch fork is
+    not thereby approved in another project."""
+    cwd = data.get("cwd") or data.get("working_directory")
+    if isinstance(cwd, str) and "cwd" not in arguments:
+        return {**arguments, "cwd": cwd}
+    return arguments
+
+
 def _deny_reason(rule: str | None, response: ApprovalResponse) -> str:
     what = {"denied": "denied", "timeout": "timed out", "cancelled": "was cancelled", "error": "failed"}
     text = f"approval for rule `{rule}` {what.get(response.outcome, response.outcome)}"
@@ -47,8 +57,9 @@ def ask_resolver(broker: ApprovalBroker) -> Callable[[str, Mapping[str, Any], De
         ask = decision.approval
         if ask is None:
             return HookResult(action="deny", reason="ask_user decision without an approval request (denied)")
-        tool, arguments = tool_call_of(event, data)
-        request = request_from_ask(ask, tool=tool, arguments=arguments)
+        view = decision.data if decision.data is not None else data  # what would run, rewritten or not
+        tool, arguments = tool_call_of(event, view)
+        request = request_from_ask(ask, tool=tool, arguments=with_directory(arguments, data))
         response = await broker.ask(request)
         if not response.allowed:
             reason = _deny_reason(ask.rule_id, response)

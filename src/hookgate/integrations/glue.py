@@ -140,9 +140,10 @@ class DecisionGlue:
             return HookResult(action="deny", reason=f"denied by rule `{rule}`: approval required but {why}; "
                               "failing closed")
         from hookgate.approval import request_from_ask
+        from hookgate.approval.resolve import with_directory
 
         view = decision.data if decision.data is not None else data
-        request = request_from_ask(ask, tool=_tool(view) or event, arguments=_arguments(view))
+        request = request_from_ask(ask, tool=_tool(view) or event, arguments=with_directory(_arguments(view), data))
         if self.max_timeout is not None and request.timeout > self.max_timeout:
             request = request.model_copy(update={"timeout": self.max_timeout})
         response = await self.broker.ask(request)
