@@ -9,6 +9,7 @@ a prompt can neither reach Python attributes nor inject format specs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -88,8 +89,11 @@ def _show(values: list[Any]) -> str:
         return text
     # both ends, and how much is not shown: a head alone lets 500 harmless characters push `; rm -rf ~`
     # out of the prompt a person approves
+    # and a digest of the whole: a host that remembers approvals by prompt text must not take two
+    # values with the same ends for one
     head, tail = text[: _MAX_FIELD_CHARS * 3 // 5], text[-(_MAX_FIELD_CHARS * 2 // 5):]
-    return f"{head} …[{len(text) - len(head) - len(tail):,} characters not shown]… {tail}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{head} …[{len(text) - len(head) - len(tail):,} characters not shown, sha256 {digest}]… {tail}"
 
 
 def _escaped(m: re.Match[str]) -> str:
