@@ -185,6 +185,18 @@ def test_tool_names_are_verbatim_unless_snake_is_asked_for(tmp_path: Path) -> No
     assert "--tool-names snake" in blocked.stderr
 
 
+def test_a_rule_on_another_hosts_tool_name_blocks_the_hook(tmp_path: Path) -> None:
+    """amplifier's `read_file` is neither `Read` nor `read`: a rule selecting only it would never fire."""
+    policy = tmp_path / "amp.yaml"
+    policy.write_text("version: 1\npolicy: amp\nrules:\n  - id: no-ssh-reads\n    tool: read_file\n"
+                      "    when: {path: {glob: \"~/.ssh/**\"}}\n    deny: no keys\n")
+    payload = json.dumps(pre_tool_use("Read", {"file_path": "~/.ssh/id_rsa"}))
+    for names, sent in (("verbatim", "Read"), ("snake", "read")):
+        reply = handle(payload, [str(policy)], tool_names=names)
+        assert reply.exit_code == 2 and not reply.stdout, names
+        assert f"rule `no-ssh-reads` selects `read_file`, which this hook sends as `{sent}`" in reply.stderr
+
+
 def test_a_policy_with_both_spellings_fits_either_naming(tmp_path: Path) -> None:
     policy = tmp_path / "both.yaml"
     policy.write_text("version: 1\npolicy: both\nrules:\n  - id: no-fetch\n    tool: [web_fetch, WebFetch, mcp__x__y]\n"

@@ -111,13 +111,26 @@ CLAUDE_TOOLS: Final = (
 )
 
 
+#: other hosts' names for Claude Code's tools (amplifier's, the bundled policies'), as policies often use them
+OTHER_HOSTS_NAMES: Final = {
+    "read_file": "Read", "write_file": "Write", "edit_file": "Edit", "list_directory": "LS", "ls": "LS",
+    "notebook_read": "NotebookRead", "fetch": "WebFetch", "web_search": "WebSearch", "search": "Grep",
+}
+
+
 def misnamed_tools(selected: Mapping[str, frozenset[str]], tool_names: ToolNames) -> list[str]:
-    """Rules that select a Claude tool only by the spelling this hook does not send (``bash`` while
-    Claude's names are kept verbatim, ``Bash`` with ``snake``): they could never fire, silently.
-    ``selected``: rule id -> the exact tool names it selects. One sentence per rule."""
-    # the spelling this hook does not send -> the one it sends instead
-    sent_as = ({snake_tool_name(t): t for t in CLAUDE_TOOLS} if tool_names == "verbatim"
-               else {t: snake_tool_name(t) for t in CLAUDE_TOOLS})
+    """Rules that select a Claude tool only by a spelling this hook does not send (``bash`` while
+    Claude's names are kept verbatim, ``Bash`` with ``snake``, amplifier's ``read_file`` either way):
+    they could never fire, silently. ``selected``: rule id -> the exact tool names it selects.
+    One sentence per rule."""
+    def spelled(tool: str) -> str:
+        return tool if tool_names == "verbatim" else snake_tool_name(tool)
+
+    # a spelling this hook does not send -> the one it sends instead
+    sent_as = {name: spelled(tool) for name, tool in OTHER_HOSTS_NAMES.items()}
+    sent_as.update({snake_tool_name(t): t for t in CLAUDE_TOOLS} if tool_names == "verbatim"
+                   else {t: snake_tool_name(t) for t in CLAUDE_TOOLS})
+    sent_as = {name: to for name, to in sent_as.items() if name != to}
     out = []
     for rule_id, names in selected.items():
         for name in sorted(names):
