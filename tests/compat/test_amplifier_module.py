@@ -134,6 +134,17 @@ async def test_an_ask_that_also_rewrote_the_call_is_not_left_to_the_host(backend
     cleanup()
 
 
+@pytest.mark.parametrize("shape", ['{"command": "rm -rf /srv/app"}', ["rm", "-rf", "/srv/app"], 7])
+async def test_a_tool_input_that_is_not_an_object_is_denied(backend: Backend, shape: Any) -> None:
+    """JSON arguments a host did not decode (or a list, a number) have no fields for rules to read:
+    every rule on `input.command` would pass the call, so the hook denies it."""
+    coordinator = backend.coordinator()
+    cleanup = await mount(coordinator, {"policies": [POLICY]})
+    result = await coordinator.hooks.emit("tool:pre", {"name": "bash", "input": shape})
+    assert result.action == "deny" and "not an object" in (result.reason or "")
+    cleanup()
+
+
 async def test_without_a_host_approval_system_the_broker_answers(backend: Backend, tmp_path: Path) -> None:
     coordinator = backend.coordinator()
     log = tmp_path / "decisions.jsonl"

@@ -110,6 +110,9 @@ class PolicyHook:
 
     async def __call__(self, event: str, data: Mapping[str, Any]) -> HookResult:
         start = time.perf_counter_ns()
+        odd = _odd_tool_input(event, data)
+        if odd is not None:
+            return self._failure(event, ValueError(odd))
         try:
             decision = self.decide(event, data)
         except Exception as exc:
@@ -158,3 +161,16 @@ class PolicyHook:
             return _CONTINUE
         return HookResult(action="deny", reason=f"denied by hook `{self.name}`: the policy could not be evaluated "
                           f"({type(exc).__name__}: {exc}); failing closed")
+
+
+def _odd_tool_input(event: str, data: Mapping[str, Any]) -> str | None:
+    """Why a tool call's input cannot be judged, or None. Rules read fields of an object
+    (``tool_input.command``); a string (JSON arguments a host did not decode), a list or a number
+    has none, so every such rule would pass it. The Claude Code hook refuses the same shapes."""
+    if event != "tool:pre":
+        return None
+    key = "tool_input" if "tool_input" in data else "input"
+    value = data.get(key)
+    if value is None or isinstance(value, Mapping):
+        return None
+    return f"the tool call's `{key}` is {type(value).__name__}, not an object: its fields cannot be judged"
