@@ -90,10 +90,21 @@ def test_lint_warnings(tmp_path: Path) -> None:
     - id: block-bash-again
       tool: bash
       deny: no shell
+    - id: excepted-always
+      tool: web_fetch
+      when: {tool_input.url: {contains: evil}}
+      unless: {}
+      deny: x
+    - id: excepted-all
+      tool: web_fetch
+      when: {tool_input.url: {contains: bad}}
+      unless: {all: []}
+      deny: x
     """))
     got = {(d.code, d.message.split("`")[1]) for d in plan.warnings}
     assert got == {("compile.shadowed_rule", "allow-ls"), ("compile.unreachable_rule", "never"),
-                   ("compile.unreachable_rule", "conflicting"), ("compile.duplicate_rule", "block-bash-again")}
+                   ("compile.unreachable_rule", "conflicting"), ("compile.duplicate_rule", "block-bash-again"),
+                   ("compile.unreachable_rule", "excepted-always"), ("compile.unreachable_rule", "excepted-all")}
     assert all(d.severity == "warning" and d.location is not None for d in plan.warnings)
 
 
@@ -103,3 +114,19 @@ def test_compile_files_is_load_plus_compile(tmp_path: Path) -> None:
     plan = compile_files([path])
     assert plan.rule_ids == ("a",)
     assert plan.evaluate("tool:pre", {"tool_name": "bash"}).effect == "deny"
+
+
+def test_a_tool_name_with_spaces_is_an_error_not_a_rule_that_never_fires(tmp_path: Path) -> None:
+    with pytest.raises(DiagnosticError) as info:
+        compile_policies(load(tmp_path, """
+    - id: padded
+      tool: 'bash '
+      deny: no shell
+    - id: listed
+      tool: [write_file, 'edit file']
+      deny: no edits
+    """))
+    found = [(d.code, d.location.line if d.location else 0, d.location.column if d.location else 0)
+             for d in info.value.diagnostics]
+    assert found == [("compile.bad_tool", 6, 11), ("compile.bad_tool", 9, 24)]
+    assert "`bash `" in info.value.diagnostics[0].message

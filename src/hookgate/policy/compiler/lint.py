@@ -91,9 +91,28 @@ def _never(spec: Any) -> str | None:
     return None
 
 
+def _always(spec: Any) -> str | None:
+    """Why an ``unless`` mapping always holds (so its rule never matches), if that can be seen locally."""
+    if spec == {}:
+        return "`unless: {}` always holds"
+    if isinstance(spec, dict) and len(spec) == 1:
+        (key, value), = spec.items()
+        if key == "all" and value == []:
+            return "`unless: {all: []}` always holds"
+        if key == "not" and isinstance(value, dict) and _never(value):
+            return f"`unless: {{not: …}}` always holds ({_never(value)})"
+    return None
+
+
 def _unreachable(rules: list[CompiledRule]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for rule in rules:
+        unless = rule.source.rule.unless
+        why = _always(unless) if unless is not None else None
+        if why:
+            out.append(Diagnostic("compile.unreachable_rule", f"rule `{rule.id}` can never match: {why}",
+                                  rule.location, severity="warning"))
+            continue
         when = rule.source.rule.when
         if when is None:
             continue

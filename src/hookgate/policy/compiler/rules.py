@@ -9,6 +9,7 @@ from hookgate.diagnostics import Location
 from hookgate.policy.conditions.nodes import Cond
 from hookgate.policy.decision import Effect
 from hookgate.policy.effects import AskSpec, DenySpec, InjectSpec, ModifySpec
+from hookgate.policy.match.base import SpecError
 from hookgate.policy.match.text import Glob, Prefix, glob_to_regex
 
 __all__ = ["EFFECT_OF", "CompiledRule", "ToolSelector", "compile_tool_selector"]
@@ -43,7 +44,10 @@ def compile_tool_selector(names: tuple[str, ...]) -> ToolSelector | None:
     exact: set[str] = set()
     prefixes: list[str] = []
     globs: list[Glob] = []
-    for name in names:
+    for i, name in enumerate(names):
+        if not name or any(ch.isspace() for ch in name):
+            raise SpecError(f"tool name `{name}` is empty or holds spaces; no tool is named so, so the rule "
+                            "could never select one", (i,) if len(names) > 1 else (), code="compile.bad_tool")
         if name in ("*", "**"):
             return None
         star = name.find("*")
