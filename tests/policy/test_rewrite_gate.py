@@ -189,3 +189,50 @@ def test_a_project_ask_does_not_stand_in_for_the_org_ask_the_rewrite_meets(tmp_p
     assert (a.rule_id, a.prompt, a.default, a.timeout, a.risk, a.options) == (
         "org-ask-push", "Push: git push --force origin main?", "deny", 30, "critical", ("allow once", "deny"))
     assert "org-ask-push" in d.rules and "proj-ask" in d.rules
+
+
+def _two_layers(tmp_path: Path, org_rules: str, project_rules: str) -> Plan:
+    def policy(name: str, rules: str) -> str:
+        return f"version: 1\npolicy: {name}\nlayer: {name}\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  ")
+
+    return compile_files([write(tmp_path, "org.yaml", policy("org", org_rules)),
+                          write(tmp_path, "project.yaml", policy("project", project_rules))])
+
+
+def test_a_project_rewrite_cannot_slip_past_an_org_rewrite_it_makes_apply(tmp_path: Path) -> None:
+    """The org's modify is judged on the event as it came; a project rewrite that creates what the org
+    rewrites (`--force`) would pass unrewritten, so it is denied, naming both."""
+    plan = _two_layers(tmp_path, """
+    - id: org-lease
+      tool: bash
+      when: {tool_input.command: {regex: "--force\\\\b"}}
+      modify:
+        replace: [{field: tool_input.command, regex: "--force\\\\b", with: "--force-with-lease"}]
+    """, """
+    - id: proj-force
+      tool: bash
+      when: {tool_input.command: "git push"}
+      modify:
+        replace: [{field: tool_input.command, regex: "^git push$", with: "git push --force"}]
+    """)
+    d = both(plan, "git push")
+    assert d.effect == "deny" and "`org-lease`" in (d.reason or "") and "`proj-force`" in (d.reason or "")
+    assert both(plan, "git push --force").data["tool_input"]["command"] == "git push --force-with-lease"
+
+
+def test_a_project_rewrite_cannot_mangle_a_secret_ahead_of_the_org_redaction(tmp_path: Path) -> None:
+    plan = _two_layers(tmp_path, """
+    - id: org-redact
+      on: provider:request
+      modify: {redact: {fields: ["messages[*].content"], detectors: [aws_access_key]}}
+    """, """
+    - id: proj-dots
+      on: provider:request
+      modify:
+        replace: [{field: "messages[*].content", regex: AKIA, with: A.K.I.A}]
+    """)
+    leaking = {"messages": [{"role": "user", "content": "key AKIAIOSFODNN7EXAMPLE"}]}
+    d = plan.evaluate("provider:request", leaking)
+    assert d.effect == "deny" and "`proj-dots`" in (d.reason or "") and "`org-redact`" in (d.reason or "")
+    clean = plan.evaluate("provider:request", {"messages": [{"role": "user", "content": "hello"}]})
+    assert clean.effect in ("continue", "modify")  # nothing to redact: the project's rewrite stands

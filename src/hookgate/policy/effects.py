@@ -29,6 +29,7 @@ __all__ = [
     "ModifySpec",
     "Template",
     "apply_modify",
+    "changed_fields",
     "clone",
     "compile_template",
 ]
@@ -197,6 +198,33 @@ def clone(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [clone(v) for v in value]
     return value
+
+
+def changed_fields(spec: ModifySpec, data: Mapping[str, Any]) -> set[tuple[Segment, ...]]:
+    """The paths whose values ``spec`` changes in ``data`` (leaves, or the first place a value is
+    added or removed): what two rewrites of one event must not both touch."""
+    out: set[tuple[Segment, ...]] = set()
+    _diff(data, apply_modify(spec, clone(dict(data))), (), out)
+    return out
+
+
+def _diff(a: Any, b: Any, at: tuple[Segment, ...], out: set[tuple[Segment, ...]]) -> None:
+    if type(a) is not type(b):
+        out.add(at)
+    elif isinstance(a, dict):
+        for k in a.keys() | b.keys():
+            if k not in a or k not in b:
+                out.add((*at, k))
+            else:
+                _diff(a[k], b[k], (*at, k), out)
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            out.add(at)
+        else:
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                _diff(x, y, (*at, i), out)
+    elif a != b:
+        out.add(at)
 
 
 def apply_modify(spec: ModifySpec, data: dict[str, Any]) -> dict[str, Any]:

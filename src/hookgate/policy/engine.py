@@ -20,7 +20,7 @@ from hookgate.policy.compiler.flood import Flood
 from hookgate.policy.compiler.index import Hits, Route
 from hookgate.policy.compiler.tool_fold import TOOL_FIELD
 from hookgate.policy.decision import CONTINUE, EFFECT_RANK, Decision, TraceEntry
-from hookgate.policy.effects import AskSpec, ModifySpec
+from hookgate.policy.effects import AskSpec, ModifySpec, changed_fields
 from hookgate.policy.event_key import event_key
 from hookgate.policy.match.base import EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.path_norm import PATH_SCOPE as _SCOPE
@@ -121,9 +121,11 @@ class Plan:
         if decision.effect == "deny":
             return decision
         # judged where the host runs it: the event's own directory (rewrites cannot touch CONTEXT_FIELDS)
-        return self._gate_rewrite(event, decision, trace=trace, env=env if env is not None else self.env_for(data))
+        return self._gate_rewrite(event, decision, trace=trace, env=env if env is not None else self.env_for(data),
+                                  original=data)
 
-    def _gate_rewrite(self, event: str, decision: Decision, *, trace: bool, env: EvalEnv) -> Decision:
+    def _gate_rewrite(self, event: str, decision: Decision, *, trace: bool, env: EvalEnv,
+                      original: Mapping[str, Any]) -> Decision:
         """Escalate to the deny or ask the rewritten data meets, if that is stricter.
 
         Every rule sees the event as it came, so without this check a modify rule could hand
@@ -133,6 +135,10 @@ class Plan:
         rewritten = decision.data
         assert rewritten is not None
         check = self._evaluate(event, rewritten, trace=trace, env=env)
+        overruled = self._layered_rewrite_conflict(decision, check, original)
+        if overruled is not None:
+            return Decision("deny", tuple(dict.fromkeys((*decision.rules, *check.rules))), overruled,
+                            data=rewritten, unknowns=decision.unknowns, trace=decision.trace)
         if check.effect == decision.effect == "ask_user":
             return self._joint_ask(decision, check, rewritten)
         if check.effect not in ("deny", "ask_user") or EFFECT_RANK[check.effect] <= EFFECT_RANK[decision.effect]:
@@ -155,6 +161,39 @@ class Plan:
             tuple(dict.fromkeys((*decision.unknowns, *check.unknowns))),
             entries,
         )
+
+    def _layered_rewrite_conflict(self, decision: Decision, check: Decision, original: Mapping[str, Any]
+                                  ) -> str | None:
+        """Why a lower layer's rewrite got past a higher layer's, or None.
+
+        Rewrites chain lower layers first, so the organisation's has the last word, but each rule
+        is judged on the event as it came. Two ways round that, both denied: the rewritten data meets
+        a higher layer's modify rule the original did not (it never ran), or a lower layer rewrote a
+        field a higher layer's rule rewrites too, before it (a secret mangled past a redaction)."""
+        rewriters = [self._by_id[r] for r in decision.rules if self._by_id[r].effect == "modify"]
+        if not rewriters:
+            return None
+        lowest = max(r.layer for r in rewriters)  # the least authoritative layer that rewrote
+        ran = {r.id for r in rewriters}
+        missed = [self._by_id[r] for r in check.rules
+                  if r not in ran and self._by_id[r].effect == "modify" and self._by_id[r].layer < lowest]
+        if missed:
+            by = ", ".join(f"`{r.id}`" for r in rewriters if r.layer > missed[0].layer)
+            return (f"denied: the data as rewritten by {by} meets rule `{missed[0].id}` of a higher layer, which "
+                    "did not run on it (a lower layer's rewrite cannot get past a higher one's)")
+        for high in rewriters:
+            lower = [r for r in rewriters if r.layer > high.layer]
+            if not lower or not isinstance(high.action, ModifySpec):
+                continue
+            mine = changed_fields(high.action, original)
+            for low in lower:
+                both = mine & changed_fields(low.action, original) if isinstance(low.action, ModifySpec) else set()
+                if both:
+                    field = ".".join(map(str, min(both, key=lambda path: (len(tuple(path)), repr(path)))))
+                    return (f"denied: rule `{low.id}` rewrites `{field}` before rule `{high.id}` of a higher layer "
+                            "rewrites it too (a lower layer's rewrite cannot run ahead of a higher one's on the "
+                            "same field)")
+        return None
 
     def _joint_ask(self, decision: Decision, check: Decision, rewritten: dict[str, Any]) -> Decision:
         """Both passes ask: one approval for the asks of both, as strict as the strictest, so an
