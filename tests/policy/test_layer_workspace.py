@@ -3,7 +3,7 @@
 ``workspace`` comes from the policy files; a project writing ``workspace: /``
 used to make the organisation's ``outside: workspace`` deny a no-op, since every
 path is under ``/``. The rules of a layer above the one that sets it now take the
-workspace from the event (its cwd) first. Real layered files; the traced scan
+workspace from the event (its cwd) only. Real layered files; the traced scan
 must agree with the indexed evaluation.
 """
 
@@ -68,9 +68,13 @@ def test_the_project_s_own_rules_use_its_setting(tmp_path: Path) -> None:
     assert decide(plan, "/etc/cron.d/job") == ("continue", ())  # everything is under `/`
 
 
-def test_without_a_cwd_the_setting_is_all_there_is(tmp_path: Path) -> None:
+def test_without_a_cwd_a_lower_setting_still_does_not_decide_the_organisation_s_rules(tmp_path: Path) -> None:
+    """The event names no folder: the organisation's rules cannot know their workspace, which counts
+    as a match for a deny (it used to fall back to the project's `workspace: /` and pass)."""
     plan = compile_texts(tmp_path, ORG, PROJECT)
-    assert decide(plan, "/etc/cron.d/job", cwd=None) == ("continue", ())
+    assert decide(plan, "/etc/cron.d/job", cwd=None) == ("deny", ("stay-in-workspace", "no-workspace-secrets"))
+    assert decide(plan, "/etc/cron.d/job") == ("deny", ("stay-in-workspace",))
+    assert decide(plan, "/w/proj/src/app.py") == ("continue", ())
 
 
 def test_a_setting_in_the_organisation_governs_every_layer(tmp_path: Path) -> None:

@@ -121,8 +121,9 @@ class DirRef:
 
 def workspace_of(env: EvalEnv, *, event_first: bool) -> str | None:
     """The workspace directory for this event: the configured one, else the cwd (``event_first``:
-    the other way round, for rules a lower layer's setting must not govern)."""
-    return (env.cwd or env.workspace) if event_first else (env.workspace or env.cwd)
+    the cwd only, for rules a lower layer's setting must not govern; without one it is not known,
+    since falling back to that setting would let a lower layer's ``workspace: /`` decide them)."""
+    return env.cwd if event_first else (env.workspace or env.cwd)
 
 
 @functools.lru_cache(maxsize=1024)
