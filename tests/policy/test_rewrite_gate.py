@@ -236,3 +236,18 @@ def test_a_project_rewrite_cannot_mangle_a_secret_ahead_of_the_org_redaction(tmp
     assert d.effect == "deny" and "`proj-dots`" in (d.reason or "") and "`org-redact`" in (d.reason or "")
     clean = plan.evaluate("provider:request", {"messages": [{"role": "user", "content": "hello"}]})
     assert clean.effect in ("continue", "modify")  # nothing to redact: the project's rewrite stands
+
+
+def test_an_org_set_after_a_project_set_on_the_same_field_is_no_conflict(tmp_path: Path) -> None:
+    """The org's `set` has the last word whatever the project's rewrite left there: nothing to deny."""
+    plan = _two_layers(tmp_path, """
+    - id: org-timeout
+      tool: bash
+      modify: {set: {tool_input.timeout: 60}}
+    """, """
+    - id: proj-timeout
+      tool: bash
+      modify: {set: {tool_input.timeout: 30}}
+    """)
+    d = both(plan, "make test")
+    assert d.effect == "modify" and d.data["tool_input"]["timeout"] == 60

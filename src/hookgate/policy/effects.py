@@ -200,11 +200,17 @@ def clone(value: Any) -> Any:
     return value
 
 
-def changed_fields(spec: ModifySpec, data: Mapping[str, Any]) -> set[tuple[Segment, ...]]:
+def changed_fields(spec: ModifySpec, data: Mapping[str, Any], *, mapped_only: bool = False
+                   ) -> set[tuple[Segment, ...]]:
     """The paths whose values ``spec`` changes in ``data`` (leaves, or the first place a value is
-    added or removed): what two rewrites of one event must not both touch."""
+    added or removed): what two rewrites of one event must not both touch. ``mapped_only``: only
+    its ``replace``/``redact`` operations, whose result depends on the value they find (a ``set`` or
+    ``remove`` has the same result whatever an earlier rewrite left there)."""
+    if mapped_only:
+        spec = ModifySpec(tuple(op for op in spec.ops if op.kind == "map"))
     out: set[tuple[Segment, ...]] = set()
-    _diff(data, apply_modify(spec, clone(dict(data))), (), out)
+    if spec.ops:
+        _diff(data, apply_modify(spec, clone(dict(data))), (), out)
     return out
 
 

@@ -185,7 +185,7 @@ class Plan:
             lower = [r for r in rewriters if r.layer > high.layer]
             if not lower or not isinstance(high.action, ModifySpec):
                 continue
-            mine = changed_fields(high.action, original)
+            mine = changed_fields(high.action, original, mapped_only=True)
             for low in lower:
                 both = mine & changed_fields(low.action, original) if isinstance(low.action, ModifySpec) else set()
                 if both:
