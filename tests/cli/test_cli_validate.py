@@ -87,7 +87,26 @@ def test_unknown_kind(hookgate: Run, tmp_path: Path) -> None:
     proc = hookgate("validate", str(odd))
     assert proc.returncode == 1
     assert "[validate.unknown_kind]" in proc.stdout
-    assert hookgate("validate", str(tmp_path)).returncode == 0  # found while walking: skipped
+    alone = hookgate("validate", str(tmp_path))  # found while walking: skipped, and then nothing was checked
+    assert alone.returncode == 1 and "[validate.nothing_to_check]" in alone.stdout
+    (tmp_path / "p.yaml").write_text("version: 1\npolicy: p\nrules:\n  - id: r\n    deny: no\n")
+    assert hookgate("validate", str(tmp_path)).returncode == 0
+
+
+def test_a_folder_walk_misses_no_file_of_ours(hookgate: Run, tmp_path: Path) -> None:
+    """Upper-case suffixes and top-level keys in another letter case are validated, so the typo is
+    reported instead of the file being skipped; an empty folder is an error, not a pass."""
+    (tmp_path / "empty").mkdir()
+    empty = hookgate("validate", str(tmp_path / "empty"))
+    assert empty.returncode == 1 and "[validate.nothing_to_check]" in empty.stdout
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "agent.YAML").write_text("Session: {orchestrator: o, context: c}\nhooks: []\n")
+    (plans / "cases.yml").write_text("policies: [missing.yaml]\ntest: []\n")
+    found = hookgate("validate", str(plans))
+    assert found.returncode == 1
+    assert "agent.YAML" in found.stdout and "Session" in found.stdout
+    assert "cases.yml" in found.stdout
 
 
 def test_module_schema_folder(hookgate: Run, tmp_path: Path) -> None:
@@ -159,3 +178,31 @@ def test_unusable_module_schema_is_reported(hookgate: Run, tmp_path: Path) -> No
     lines = proc.stdout.splitlines()
     assert lines[0].startswith(f"{plan}:4:13: error: the module's config schema cannot be applied")
     assert lines[1].startswith(f"{plan}:6:13: error: the module's config schema is invalid")
+
+
+def test_a_test_case_that_checks_nothing_and_a_boolean_timeout_are_errors(hookgate: Run, tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text("version: 1\npolicy: p\nrules:\n  - id: r\n    deny: no\n")
+    tests = tmp_path / "p.test.yaml"
+    tests.write_text("policies: [p.yaml]\ntests:\n  - name: nulls\n    event: tool:pre\n"
+                     "    data: {tool_name: bash, tool_input: {command: ls}}\n    expect: {effect: null}\n"
+                     "  - name: empty reason\n    event: tool:pre\n    data: {tool_name: bash}\n"
+                     "    expect: {reason_contains: \"\"}\n")
+    proc = hookgate("validate", str(tests))
+    assert proc.returncode == 1 and "checks nothing" in proc.stdout and "a null checks nothing" in proc.stdout
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("session: {orchestrator: o, context: c}\nhooks:\n  - module: hooks-policy\n"
+                    "    config: {policies: [p.yaml], approval: {timeout: false}}\n")
+    bad = hookgate("validate", str(plan))
+    assert bad.returncode == 1 and "`false` is not a duration" in bad.stdout
+
+
+def test_hookgate_test_reports_a_broken_test_file_in_a_folder(hookgate: Run, tmp_path: Path) -> None:
+    """`hookgate test DIR` used to skip a `*.test.yaml` that did not parse and pass on the rest."""
+    (tmp_path / "p.yaml").write_text("version: 1\npolicy: p\nrules:\n  - id: r\n    deny: no\n")
+    (tmp_path / "good.test.yaml").write_text("policies: [p.yaml]\ntests:\n  - name: denied\n    event: tool:pre\n"
+                                            "    data: {tool_name: bash}\n    expect: {effect: deny}\n")
+    (tmp_path / "bad.test.yaml").write_text("policies: [p.yaml]\ntests:\n  - name: broken\n"
+                                           "    expect: {effect: allow\n")
+    proc = hookgate("test", str(tmp_path))
+    assert proc.returncode != 0 and "bad.test.yaml" in proc.stdout + proc.stderr

@@ -61,5 +61,5 @@ def _walk(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        found += [Path(folder) / f for f in files if f.endswith(DATA_SUFFIXES) and not f.startswith(".")]
+        found += [Path(folder) / f for f in files if f.lower().endswith(DATA_SUFFIXES) and not f.startswith(".")]
     return sorted(found)

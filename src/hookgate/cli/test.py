@@ -76,6 +76,10 @@ def _test_files(paths: Sequence[str]) -> list[Path]:
 
 
 def _is_test_file(path: Path) -> bool:
+    """A ``*.test.yaml`` file always is one (so a broken one is reported, never skipped); another
+    YAML file in the folder is one when its keys say so."""
+    if path.name.lower().endswith((".test.yaml", ".test.yml")):
+        return True
     try:
         return detect_kind(load_yaml_file(path).data, path) == "policy_test"
     except DiagnosticError:

@@ -77,6 +77,10 @@ def validate_paths(
     a plan, policy or test.
     """
     out: list[Diagnostic] = []
+    for folder in paths:  # a folder holding nothing to check is an error, not a pass that checked nothing
+        if Path(folder).is_dir() and not any(_recognised(p) for p, _ in expand_paths([folder])):
+            out.append(Diagnostic("validate.nothing_to_check", f"no mount plan, policy or policy test file found "
+                                  f"under `{folder}`", Location(str(folder))))
     for path, explicit in expand_paths(paths):
         try:
             found = validate_file(path, explicit=explicit and not skip_unknown, schema_dirs=schema_dirs, env=env)
@@ -110,6 +114,15 @@ def validate_file(
     return [Diagnostic("validate.unknown_kind", f"cannot tell what kind of file `{path.name}` is",
                        doc.positions.value(()),
                        help="a mount plan has `session:`, a policy `version:` and `rules:`, a policy test `tests:`")]
+
+
+def _recognised(path: Path) -> bool:
+    """Whether a file found in a folder is one ``validate`` checks (a file that does not load counts:
+    it is reported)."""
+    try:
+        return detect_kind(_load(path).data, path) != "unknown"
+    except DiagnosticError:
+        return True
 
 
 def _load(path: Path) -> LoadedDocument:

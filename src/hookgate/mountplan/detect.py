@@ -33,10 +33,12 @@ def detect_kind(data: Any, path: str | Path | None = None) -> FileKind:
 
 
 def _by_keys(data: Any) -> FileKind:
+    """By the top-level keys, in any letter case (so `Session:` is validated, and reported, as a plan's
+    misspelt key rather than the file skipped); a test file names its `policies` next to `tests`."""
     if not isinstance(data, dict):
         return "unknown"
-    keys = set(data)
-    if "tests" in keys and not keys & _PLAN_KEYS - {"tools"}:
+    keys = {str(k).lower() for k in data}
+    if keys & {"tests", "policies"} and not keys & _PLAN_KEYS - {"tools"}:
         return "policy_test"
     if keys & _POLICY_KEYS and "session" not in keys:
         return "policy"

@@ -26,8 +26,8 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 def parse_duration(value: Any) -> Any:
     """``30``, ``"30s"``, ``"2m"``, ``"1h"``, ``"500ms"`` → seconds (other input is left for the type check)."""
-    if isinstance(value, bool):
-        return value
+    if isinstance(value, bool):  # YAML's true/false are not durations (pydantic would make them 1.0/0.0)
+        raise ValueError(f"`{str(value).lower()}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
     if isinstance(value, str):
         m = _DURATION.match(value)
         if m is None:

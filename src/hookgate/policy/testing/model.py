@@ -49,8 +49,11 @@ class Expect(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> Expect:
-        if not self.model_fields_set:
-            raise ValueError("`expect` must check at least one of effect, rules, data, prompt, reason_contains")
+        if self.reason_contains == "":
+            raise ValueError("`reason_contains: \"\"` is in every reason: it checks nothing")
+        if all(getattr(self, name) is None for name in self.model_fields_set):  # null is "not checked"
+            raise ValueError("`expect` must check at least one of effect, rules, data, prompt, reason_contains "
+                             "(a null checks nothing)")
         return self
 
 
