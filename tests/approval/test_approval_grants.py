@@ -7,6 +7,7 @@ import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,8 @@ def _request(command: str = "git push origin main", *, rule: str | None = "ask-p
 
 
 def _exact(request: ApprovalRequest, *, scope: str = "session", expires: datetime | None = None) -> Grant:
+    if expires is None and scope == "persistent":  # the broker always writes an expiry (30 days by default)
+        expires = NOW + timedelta(days=30)
     return Grant(id="g1", tool=request.tool, rule_id=request.rule_id, scope=scope,  # type: ignore[arg-type]
                  args_hash=request.grant_hash, created_at=NOW, expires_at=expires)
 
@@ -153,3 +156,38 @@ def test_expired_persistent_grants_are_not_loaded(tmp_path: Path) -> None:
     past = datetime.now(UTC) - timedelta(seconds=1)
     store.add(_exact(_request(), scope="persistent", expires=past))
     assert GrantStore(path).grants() == ()
+
+
+_SOON = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.mark.parametrize(("grant", "why"), [
+    ({"id": "x", "tool": "bash", "rule_id": "ask-before-push", "scope": "persistent",
+      "pattern": {"tool": "bash", "field": "command", "glob": "git push *"}, "created_at": "2020-01-01T00:00:00Z"},
+     "never expires"),
+    ({"id": "x", "tool": "bash", "rule_id": "ask-before-push", "scope": "persistent",
+      "pattern": {"tool": "bash", "field": "command", "glob": "*"}, "created_at": "2026-01-01T00:00:00Z",
+      "expires_at": "2099-01-01T00:00:00Z"}, "lasts longer than a year"),
+    ({"id": "x", "tool": "bash", "rule_id": "ask-before-push", "scope": "persistent",
+      "pattern": {"tool": "bash", "field": "command", "glob": "* *"}, "created_at": _SOON.isoformat(),
+      "expires_at": (_SOON + timedelta(days=30)).isoformat()}, "matches anything"),
+])
+def test_a_grant_the_broker_never_writes_is_refused(tmp_path: Path, grant: dict[str, Any], why: str) -> None:
+    """The file may sit where the agent can write: a planted grant that never expires, lasts for
+    years or approves any command grants nothing, and says so."""
+    path = tmp_path / "grants.json"
+    path.write_text(json.dumps({"version": 1, "grants": [grant]}))
+    os.chmod(path, 0o600)
+    store = GrantStore(path)
+    request = _request("git push --force origin main")
+    assert store.find(request.model_copy(update={"rule_id": "ask-before-push"})) is None
+    assert any(d.code == "grants.refused" and why in d.message for d in store.problems)
+
+
+def test_a_grants_file_nested_past_the_reader_is_refused_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "grants.json"
+    path.write_text("[" * 5000 + "]" * 5000)
+    os.chmod(path, 0o600)
+    store = GrantStore(path)
+    assert store.find(_request()) is None
+    assert store.problems and not GrantStore(path).scopes.count("persistent")

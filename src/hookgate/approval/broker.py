@@ -99,6 +99,8 @@ class ApprovalBroker:
         self._hooks = hooks
         self._on_outcome = on_outcome
         self._max_default = max_default
+        if persistent_grant_ttl is None or not 0 < persistent_grant_ttl <= 366 * _DAY:
+            raise ValueError("a persistent grant must expire within a year (the grants file refuses others)")
         self._ttl: dict[Scope, float | None] = {"session": session_grant_ttl, "persistent": persistent_grant_ttl}
         self._event_timeout = event_timeout
         self._flights: dict[str, _Flight] = {}

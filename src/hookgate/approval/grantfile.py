@@ -17,7 +17,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -118,9 +118,23 @@ class GrantFile:
         except (OSError, UnicodeDecodeError) as exc:
             raise DiagnosticError([Diagnostic("grants.io_error", f"cannot read `{self.path}`: {exc}",
                                               Location(str(self.path)))]) from None
-        doc = load_yaml_text(text, str(self.path))
+        try:
+            doc = load_yaml_text(text, str(self.path))
+        except RecursionError:  # nesting past what the reader follows: not a file the broker wrote
+            raise DiagnosticError([Diagnostic("grants.invalid", f"`{self.path}` is nested too deeply to be a "
+                                              "grants file", Location(str(self.path)))]) from None
         model = validate_document(GrantFileModel, doc)
-        return tuple(g for g in model.grants if not g.expired(now))
+        kept = []
+        for grant in model.grants:
+            why = _implausible(grant)
+            if why is None:
+                kept.append(grant)
+            elif not grant.expired(now):
+                self.problems = (*self.problems, Diagnostic(
+                    "grants.refused", f"grant `{grant.id}` in `{self.path}` is ignored: {why}",
+                    Location(str(self.path)), severity="warning",
+                    help="the broker never writes such a grant; answer the question again"))
+        return tuple(g for g in kept if not g.expired(now))
 
     def _write(self, grants: tuple[Grant, ...]) -> None:
         payload = GrantFileModel(grants=grants).model_dump(mode="json", exclude_none=True)
@@ -158,3 +172,19 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _implausible(grant: Grant) -> str | None:
+    """Why a grant on disk is not one the broker wrote, or None. The file sits where the agent may be
+    able to write too: a grant that never expires, lasts over a year, or names a wildcard with no
+    literal part (`*`) is refused rather than honoured."""
+    if grant.expires_at is None:
+        return "it never expires"
+    if grant.expires_at - grant.created_at > _LONGEST:
+        return "it lasts longer than a year"
+    if grant.pattern is not None and not grant.pattern.glob.strip("*? "):
+        return f"its pattern `{grant.pattern.glob}` matches anything"
+    return None
+
+
+_LONGEST = timedelta(days=366)
