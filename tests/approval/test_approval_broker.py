@@ -243,3 +243,15 @@ async def test_string_protocol_timeout_returns_the_default_option_and_never_rais
 async def test_string_protocol_without_an_allow_option_cannot_allow() -> None:
     broker = ApprovalBroker(CallbackChannel(Scripted(ChannelAnswer(decision="allow"))))
     assert await broker.request_approval("Proceed?", ["Deny", "Cancel"], 5, "deny") == "Deny"
+
+
+async def test_string_protocol_offers_only_allow_once() -> None:
+    """A prompt is not the call it asks about: "Allow always" on a static "Run a destructive command?"
+    would approve every later call worded the same, so the string protocol grants once at most."""
+    script = Scripted(ChannelAnswer(decision="allow", scope="persistent"), "Allow once", "Deny")
+    broker = ApprovalBroker(CallbackChannel(script))
+    options = ["Allow once", "Allow always", "Deny"]
+    assert await broker.request_approval("Run a destructive command?", options, 5, "deny") == "Deny"  # not offered
+    assert await broker.request_approval("Run a destructive command?", options, 5, "deny") == "Allow once"
+    assert await broker.request_approval("Run a destructive command?", options, 5, "deny") == "Deny"  # asked again
+    assert [r.scopes for r in script.seen] == [("once",)] * 3

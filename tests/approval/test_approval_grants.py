@@ -47,6 +47,9 @@ def test_glob_matches_plain_values(value: str) -> None:
         "git push origin ../../elsewhere",
         "git push upstream main",
         "xgit push origin main",
+        "git push origin main --receive-pack=x extra",  # a blank: another argument the grant never showed
+        'git push origin ".."/".."/x',  # quotes around dots
+        "git push origin .''./x",
     ],
 )
 def test_glob_wildcards_never_cover_shell_metacharacters_or_dotdot(value: str) -> None:

@@ -127,7 +127,9 @@ class ApprovalBroker:
     async def request_approval(
         self, prompt: str, options: list[str], timeout: float, default: Literal["allow", "deny"]
     ) -> str:
-        """amplifier's protocol; the grant is bound to the exact prompt text (it carries the arguments)."""
+        """amplifier's protocol. It carries a prompt, not the call: a grant for the session or for
+        good would be bound to wording that many different calls share (a static "Run a destructive
+        command?", two long commands with the same ends), so only "allow once" is offered here."""
         opts = tuple(str(o) for o in options) or DEFAULT_OPTIONS
         request = ApprovalRequest(
             tool="approval",
@@ -135,7 +137,7 @@ class ApprovalBroker:
             prompt=str(prompt),
             timeout=clamp_timeout(timeout),
             default="allow" if default == "allow" else "deny",
-            scopes=scopes_for_options(opts),
+            scopes=("once",) if "once" in scopes_for_options(opts) else scopes_for_options(opts)[:1],
             options=opts,
         )
         return answer_for(await self.ask(request), opts)

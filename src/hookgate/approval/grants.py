@@ -27,8 +27,9 @@ from hookgate.diagnostics import Diagnostic, DiagnosticError
 
 __all__ = ["GrantStore", "glob_matches", "grant_covers", "pattern_matches"]
 
-#: characters a ``*`` in a grant glob never matches (shell control, substitution, quoting escapes)
-_UNSAFE = ";&|<>$`(){}\\\n\r\x00"
+#: characters a ``*`` in a grant glob never matches (shell control, substitution, quoting and escapes,
+#: and blanks: `cat src/*` must not cover `cat src/x /etc/shadow`, an extra argument)
+_UNSAFE = ";&|<>$`(){}\\\n\r\x00'\" \t"
 _UNSAFE_CLASS = "".join(f"\\x{ord(c):02x}" for c in _UNSAFE)
 _DOTDOT = re2.compile(r"(?:^|[/\s=:])\.\.(?:[/\s]|$)")
 
