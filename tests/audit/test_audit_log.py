@@ -140,3 +140,32 @@ def test_a_forked_child_gets_its_own_lock(tmp_path, make_record) -> None:
     reasons = [r.reason for r in read_records([p for p in files if not p.name.endswith(".lock")])]
     assert sorted(reasons) == sorted([f"parent-{i}" for i in range(21)] + [f"child-{i}" for i in range(20)])
     log.close()
+
+
+@pytest.mark.parametrize("plant", ["symlink", "hardlink"])
+def test_a_link_planted_at_the_log_path_is_not_written_through(tmp_path, make_record, plant: str) -> None:
+    """The agent can write where the log lives: a symlink or a hard link there would send the records
+    into another file (its own, or /dev/null to lose them). Nothing is written; the failure is counted."""
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("mine\n")
+    path = tmp_path / "d.jsonl"
+    (path.symlink_to if plant == "symlink" else path.hardlink_to)(elsewhere)
+    log = DecisionLog(path)
+    log.append(make_record())
+    log.close()
+    assert log.errors == 1 and elsewhere.read_text() == "mine\n"
+    with pytest.raises(DecisionLogError):
+        DecisionLog(path, strict=True).append(make_record())
+
+
+def test_a_line_nested_past_the_decoder_is_a_warning_not_a_crash(tmp_path, make_record) -> None:
+    path = tmp_path / "d.jsonl"
+    with DecisionLog(path) as log:
+        log.append(make_record())
+    with path.open("ab") as f:
+        f.write(b"[" * 100_000 + b"]" * 100_000 + b"\n")
+    with DecisionLog(path) as log:
+        log.append(make_record())
+    warnings: list = []
+    records = list(read_records([path], problems=warnings))
+    assert len(records) == 2 and any(w.code == "log.bad_json" for w in warnings)

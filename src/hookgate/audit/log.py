@@ -20,6 +20,7 @@ import fcntl
 import json
 import logging
 import os
+import stat
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,7 +39,9 @@ logger = logging.getLogger("hookgate.audit")
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_BACKUPS = 5
-_FILE_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC  # read too: to check the last byte
+#: read too (to check the last byte); never through a symlink: the log sits where the agent may plant
+#: one (pointing the records at another file, or at /dev/null to lose them)
+_FILE_FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
 
 
 class DecisionLogError(HookgateError):
@@ -201,7 +204,8 @@ class DecisionLog:
         if self._lock_fd is None:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             lock_path = self.path.with_name(self.path.name + ".lock")
-            self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0),
+                                    0o600)
         return self._lock_fd
 
     def _current_fd(self) -> int:
@@ -218,8 +222,14 @@ class DecisionLog:
 
     def _reopen(self) -> int:
         self._close_log_fd()
-        self._fd = os.open(self.path, _FILE_FLAGS, 0o600)
-        return self._fd
+        fd = os.open(self.path, _FILE_FLAGS, 0o600)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:  # a device, a FIFO, or a second name of a file
+            os.close(fd)
+            raise OSError(f"`{self.path}` is not a plain file of its own (a device, a pipe or a hard link "
+                          "to another file): not writing decision records into it")
+        self._fd = fd
+        return fd
 
     def _rotate(self) -> None:
         """Shift ``path.i`` → ``path.i+1`` (dropping those past ``backups``), then ``path`` → ``path.1``."""

@@ -83,6 +83,8 @@ def _parse_line(raw: bytes, where: Location) -> tuple[DecisionRecord | None, Dia
     torn = not raw.endswith(b"\n")
     try:
         data = json.loads(raw)
+    except RecursionError:  # nested past what the decoder follows: no record of ours, and never fatal
+        return None, _warn("log.bad_json", "not a json line: nested too deeply", where)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         if torn:
             return None, _warn("log.torn_line", "last line is incomplete (an interrupted write?)", where)
