@@ -143,3 +143,14 @@ def test_a_modify_rule_cannot_change_which_tool_runs_or_where(tmp_path: Path) ->
     assert found == {("compile.bad_field_path", 6, 20), ("compile.bad_field_path", 9, 16),
                      ("compile.bad_field_path", 12, 18), ("compile.bad_field_path", 15, 25)}
     assert "cannot change `tool_name`" in str(info.value) and "cannot change `working_directory`" in str(info.value)
+
+
+def test_a_credential_in_an_event_value_is_masked_in_the_prompt() -> None:
+    """Prompts reach hosts (Claude Code's permissionDecisionReason, amplifier's approval prompt) and
+    their logs, not only hookgate's terminal: a token in the command is masked where it is filled in."""
+    token = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    shown = compile_template("Push: {tool_input.command}?").render(
+        {"tool_input": {"command": f"git push https://x:{token}@github.com/o/r main"}})
+    assert token not in shown and shown == "Push: git push https://x:<github_token:masked>@github.com/o/r main?"
+    long = compile_template("{x}").render({"x": "a" * 290 + token + "b" * 400})  # straddling the cut
+    assert "ghp_" not in long and "<github_token:masked>" in long

@@ -42,6 +42,7 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 #: or reordering marks (bidi overrides, zero-width characters) that make shown text differ from what runs
 _UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_MASKED = "<{detector}:masked>"
 
 
 # -- templates -------------------------------------------------------------------
@@ -85,6 +86,11 @@ def _show(values: list[Any]) -> str:
         return "<missing>"
     value = values[0] if len(values) == 1 else values
     text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    # credentials masked first, in the whole value: a prompt reaches hosts' screens, chats and logs
+    # (Claude Code's permissionDecisionReason, amplifier's approval prompt), not only hookgate's terminal
+    from hookgate.policy.match.secrets import redact_secrets  # (loaded with the first secret rule or prompt)
+
+    text = redact_secrets(text, None, _MASKED)
     text = _UNSHOWN.sub(_escaped, text)  # one line, shown as it is: no escapes, no fake lines
     if len(text) <= _MAX_FIELD_CHARS:
         return text
