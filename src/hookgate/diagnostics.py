@@ -65,11 +65,12 @@ class Diagnostic:
             text += f"\n  help: {self.help}"
         return text
 
-    def sort_key(self) -> tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, bool, str]:
+        """By position; at one position, errors before warnings."""
         loc = self.location
         if loc is None:
-            return ("", 0, 0, self.code)
-        return (loc.file, loc.line, loc.column, self.code)
+            return ("", 0, 0, not self.is_error, self.code)
+        return (loc.file, loc.line, loc.column, not self.is_error, self.code)
 
 
 def render_all(diagnostics: Iterable[Diagnostic]) -> str:

@@ -41,6 +41,7 @@ def test_json_format(hookgate: Run) -> None:
     found = json.loads(proc.stdout)
     assert [(d["file"], d["line"], d["column"], d["code"], d["severity"]) for d in found] == [
         (ERRORS, 8, 7, "schema.unknown_field", "error"),
+        (ERRORS, 8, 7, "plan.gates_nothing", "warning"),  # errors first at one position
         (WARN_ONLY, 7, 13, "mountplan.unpinned_source", "warning"),
     ]
     clean = hookgate("validate", "--format", "json", "examples/")
@@ -54,7 +55,8 @@ def test_github_format(hookgate: Run) -> None:
         f"::error file={ERRORS},line=8,col=7,title=schema.unknown_field::unknown key `fail_mod`; "
         "did you mean `fail_mode`?"
     )
-    assert lines[1].startswith(f"::warning file={WARN_ONLY},line=7,col=13,title=mountplan.unpinned_source::")
+    assert lines[1].startswith(f"::warning file={ERRORS},line=8,col=7,title=plan.gates_nothing::")
+    assert lines[2].startswith(f"::warning file={WARN_ONLY},line=7,col=13,title=mountplan.unpinned_source::")
 
 
 def test_sarif_format(hookgate: Run) -> None:
@@ -63,7 +65,7 @@ def test_sarif_format(hookgate: Run) -> None:
     assert log["version"] == "2.1.0"
     run = log["runs"][0]
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rules == ["mountplan.unpinned_source", "schema.unknown_field"]
+    assert rules == ["mountplan.unpinned_source", "plan.gates_nothing", "schema.unknown_field"]
     first = run["results"][0]
     assert first["ruleId"] == "schema.unknown_field"
     assert rules[first["ruleIndex"]] == first["ruleId"]
@@ -206,3 +208,11 @@ def test_hookgate_test_reports_a_broken_test_file_in_a_folder(hookgate: Run, tmp
                                            "    expect: {effect: allow\n")
     proc = hookgate("test", str(tmp_path))
     assert proc.returncode != 0 and "bad.test.yaml" in proc.stdout + proc.stderr
+
+
+def test_a_policy_hook_that_gates_nothing_is_warned_and_fails_strict(hookgate: Run, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("session: {orchestrator: o, context: c}\nhooks:\n  - module: hooks-policy\n    config: {}\n")
+    relaxed = hookgate("validate", str(plan))
+    assert relaxed.returncode == 0 and "[plan.gates_nothing]" in relaxed.stdout
+    assert hookgate("validate", "--strict", str(plan)).returncode == 1

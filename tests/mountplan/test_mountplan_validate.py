@@ -54,7 +54,7 @@ def test_inline_rules_compile_with_plan_positions(tmp_path: Path) -> None:
 
 
 def test_env_references_defer_type_checks(tmp_path: Path) -> None:
-    config = "{priority: '${PRIO}', fail_mode: '${MODE:-closed}'}"
+    config = "{priority: '${PRIO}', fail_mode: '${MODE:-closed}', rules: [{id: r, deny: no}]}"
     plan = _plan(tmp_path, f"  - module: hooks-policy\n    config: {config}\n")
     assert _codes(plan) == []
 

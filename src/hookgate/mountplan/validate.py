@@ -192,6 +192,13 @@ def _hooks_policy(config: dict[str, Any], prefix: PathKey, doc: LoadedDocument, 
         out += check_events(events, doc.positions, prefix=(*prefix, "enabled_events"))
     policies = config.get("policies", [])
     rules = config.get("rules")
+    if isinstance(events, list) and not events:
+        out.append(Diagnostic("plan.gates_nothing", "`enabled_events: []`: this policy hook gates no event",
+                              doc.positions.value((*prefix, "enabled_events")), severity="warning"))
+    if isinstance(policies, list) and not (policies or rules):
+        out.append(Diagnostic("plan.gates_nothing", "this policy hook has no `policies` or `rules`: it gates nothing",
+                              doc.positions.value(prefix) if prefix else doc.positions.value(()), severity="warning",
+                              help="name policy files in `policies:` (or inline `rules:`)"))
     if not isinstance(policies, list) or not (policies or rules):
         return out
     return out + check_policies(policies, rules, doc.positions, prefix=prefix, base_dir=base_dir)
