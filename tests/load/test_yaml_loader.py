@@ -66,6 +66,12 @@ def test_size_limit() -> None:
     assert (code, where) == ("load.too_large", "p.yaml:1:1")
 
 
+@pytest.mark.parametrize("text", ["a: " + "[" * 5000 + "]" * 5000 + "\n", "- " * 3000 + "x\n"])
+def test_nesting_past_the_reader_is_an_error_not_a_crash(text: str) -> None:
+    code, where, message = _error(text)
+    assert (code, where) == ("load.too_deep", "p.yaml:1:1") and "nested too deeply" in message
+
+
 def test_syntax_error_points_at_the_problem() -> None:
     code, where, _ = _error("rules:\n  - id: a\n   deny: x\n")
     assert code == "load.yaml_syntax"

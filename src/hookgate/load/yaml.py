@@ -259,6 +259,8 @@ def load_yaml_text(
         raise DiagnosticError([Diagnostic("load.yaml_syntax", f"invalid yaml: {problem}", where)]) from None
     except yaml.YAMLError as exc:
         raise DiagnosticError([Diagnostic("load.yaml_syntax", f"invalid yaml: {exc}", Location(file))]) from None
+    except RecursionError:
+        raise DiagnosticError([_too_deep(file)]) from None
     if len(nodes) > 1:
         second = nodes[1]
         raise DiagnosticError(
@@ -270,8 +272,16 @@ def load_yaml_text(
             return LoadedDocument(None, PositionMap(file, {(): Location(file)}))
         raise DiagnosticError([Diagnostic("load.empty", "file is empty", Location(file))])
     builder = _Builder(file, max_nodes, strings)
-    data = builder.build(nodes[0])
+    try:
+        data = builder.build(nodes[0])
+    except RecursionError:
+        raise DiagnosticError([_too_deep(file)]) from None
     return LoadedDocument(data, PositionMap(file, root=builder.tree))
+
+
+def _too_deep(file: str) -> Diagnostic:
+    return Diagnostic("load.too_deep", "nested too deeply to read (hundreds of levels); no policy, plan or "
+                      "grants file needs that", Location(file, 1, 1))
 
 
 def load_yaml_file(
