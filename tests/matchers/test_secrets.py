@@ -77,6 +77,8 @@ FOUND = [
     ("generic_secret", "client_secret: 9f86d081884c7d659a2feaa0c55ad015", "9f86d081884c7d659a2feaa0c55ad015"),
     ("generic_secret", "curl -H 'Authorization: Bearer abcDEF123ghiJKL456mno'", "abcDEF123ghiJKL456mno"),
     ("generic_secret", "mysql --password=Xy7Pq2Lm9Rt4Vn8", "Xy7Pq2Lm9Rt4Vn8"),
+    ("url_password", "curl https://admin:Xk9pQ2vLm7zR4wT@example.com/x", "Xk9pQ2vLm7zR4wT"),
+    ("url_password", "DATABASE_URL=postgres://app:s3cret@db:5432/app", "s3cret"),
 ]
 
 BENIGN = [
@@ -96,6 +98,8 @@ BENIGN = [
     "eyJhbGciOiJIUzI1NiJ9 alone is only a header",
     "commit 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
     "uuid: 550e8400-e29b-41d4-a716-446655440000",
+    "git clone https://x:${TOKEN}@github.com/o/r",  # a reference, not the password
+    "https://user@example.com/a:b@c",
     "",
 ]
 

@@ -136,6 +136,12 @@ _BUILTINS = (
         r"(?:^|[^A-Za-z0-9_])(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})",
     ),
     Detector(
+        "url_password",
+        "password in a URL's user info (scheme://user:password@host), not a reference such as ${TOKEN}",
+        r"(?:^|[^A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^/\s:@]{1,256}:([^/\s@]{1,256})@",
+        lambda value: not value.startswith(("$", "%", "{", "<", "*")),
+    ),
+    Detector(
         "generic_secret",
         f"high-entropy value (≥ {GENERIC_MIN_LENGTH} chars, ≥ {GENERIC_MIN_ENTROPY} bits/char) assigned to a"
         " key/token/secret/password name, or after `Bearer`",
