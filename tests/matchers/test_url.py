@@ -272,3 +272,14 @@ def test_index_is_selective() -> None:
     assert list(built.candidates("https://other.example", ENV)) == []
     assert len(list(built.candidates("http://bad host", ENV))) == 2000
     assert list(index.candidates("https://x", ENV)) == []
+
+
+def test_a_reason_shows_the_url_with_its_credentials_masked_before_the_cut() -> None:
+    """Reasons reach hosts and the decision log: a password in the user info, or a token cut in half
+    by the 200-character limit, never shows."""
+    m = rule({"not_host": "example.com"})
+    token = "ghp_" + "A1b2C3d4E5" * 4
+    result = m.match(f"https://admin:Xk9pQ2vLm7zR4wT@evil.test/{'p' * 170}?t= {token}", EvalEnv())
+    assert result.outcome is Outcome.YES
+    assert "Xk9pQ2vLm7zR4wT" not in result.detail and "A1b2C3d4E5" not in result.detail
+    assert "<url_password:masked>" in result.detail
