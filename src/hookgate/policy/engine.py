@@ -181,13 +181,16 @@ class Plan:
             by = ", ".join(f"`{r.id}`" for r in rewriters if r.layer > missed[0].layer)
             return (f"denied: the data as rewritten by {by} meets rule `{missed[0].id}` of a higher layer, which "
                     "did not run on it (a lower layer's rewrite cannot get past a higher one's)")
+        if len({r.layer for r in rewriters}) < 2:  # one layer rewrote: nothing ran ahead of a higher one
+            return None
+        touched = {r.id: changed_fields(r.action, original) for r in rewriters if isinstance(r.action, ModifySpec)}
         for high in rewriters:
             lower = [r for r in rewriters if r.layer > high.layer]
             if not lower or not isinstance(high.action, ModifySpec):
                 continue
             mine = changed_fields(high.action, original, mapped_only=True)
             for low in lower:
-                both = mine & changed_fields(low.action, original) if isinstance(low.action, ModifySpec) else set()
+                both = mine & touched.get(low.id, set())
                 if both:
                     field = ".".join(map(str, min(both, key=lambda path: (len(tuple(path)), repr(path)))))
                     return (f"denied: rule `{low.id}` rewrites `{field}` before rule `{high.id}` of a higher layer "

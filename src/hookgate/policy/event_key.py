@@ -22,7 +22,7 @@ MAX_BYTES = 1024
 
 
 def event_key(data: tuple[Any, ...]) -> bytes | None:
-    """The key of ``data`` (the engine passes the event's name and the values of the fields its rules
+    """The key of ``data`` (the engine passes the route's token and the values of the fields its rules
     read), or None when it is too long or holds a type marshal does not write exactly."""
     try:
         key = marshal.dumps(data, 2)

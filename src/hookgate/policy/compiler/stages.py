@@ -111,7 +111,7 @@ def compile_conditions(state: CompileState) -> None:
     """``when``/``unless`` of every rule into condition trees (errors at their key or value).
 
     The rules of a layer above the highest one that sets ``workspace`` take the workspace from the
-    event (its cwd) before the setting: a lower layer's ``workspace: /`` must not turn the
+    event (its cwd) only, never from the setting: a lower layer's ``workspace: /`` must not turn the
     organisation's ``outside: workspace`` deny into a no-op."""
     setter = _workspace_layer(state.policy_set)
     above = dataclasses.replace(state.ctx, workspace_from_event=True)

@@ -95,7 +95,7 @@ class CompileContext:
 
     lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     home: str | None = None
-    #: ``workspace`` is where the event says it runs (its cwd) before the configured setting: for the
+    #: ``workspace`` is where the event says it runs (its cwd), never the configured setting: for the
     #: rules of a layer above the one that set it (a lower layer must not move a higher one's workspace)
     workspace_from_event: bool = False
 

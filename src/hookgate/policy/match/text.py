@@ -176,10 +176,8 @@ def _collect(item: Any, depth: int, strings: list[str], others: list[Any] | None
         if others is None:
             return
     if isinstance(item, str):
-        if seen[0] < _MAX_LEAVES:
+        if seen[0] < _MAX_LEAVES:  # (past the bound the walk is already marked cut, above)
             strings.append(item)
-        else:
-            seen[1] = 1
         seen[0] += 1
     elif isinstance(item, dict):
         if depth < _MAX_DEPTH:
