@@ -154,49 +154,39 @@ def test_an_approval_shows_the_input_that_will_run(tmp_path: Path) -> None:
     assert d.data is not None and d.data["tool_input"]["command"] == "git push mirror"
 
 
-def test_a_project_ask_does_not_stand_in_for_the_org_ask_the_rewrite_meets(tmp_path: Path) -> None:
-    """Both passes ask: the approval is the joint one, so the org's ask (met only by the rewritten
-    data) is shown, with its deny default and short timeout, not the project's lenient ask."""
-    org = """\
-        version: 1
-        policy: org
-        layer: org
-        rules:
-          - id: org-ask-push
-            tool: bash
-            when: {command: {prefix: [git, push]}}
-            ask: {prompt: "Push: {tool_input.command}?", default: deny, timeout: 30, risk: critical,
-                  options: [allow once, deny]}
-        """
-    project = """\
-        version: 1
-        policy: project
-        layer: project
-        rules:
-          - id: proj-ask
-            tool: bash
-            ask: {prompt: "harmless? {tool_input.command}", default: allow, timeout: 86400,
-                  options: [allow always, deny]}
-          - id: proj-rw
-            tool: bash
-            modify:
-              replace: [{field: tool_input.command, regex: "^git status$", with: "git push --force origin main"}]
-        """
-    plan = compile_files([write(tmp_path, "org.yaml", org), write(tmp_path, "project.yaml", project)])
-    d = both(plan, "git status")
-    assert d.effect == "ask_user" and d.approval is not None
-    a = d.approval
-    assert (a.rule_id, a.prompt, a.default, a.timeout, a.risk, a.options) == (
-        "org-ask-push", "Push: git push --force origin main?", "deny", 30, "critical", ("allow once", "deny"))
-    assert "org-ask-push" in d.rules and "proj-ask" in d.rules
-
-
 def _two_layers(tmp_path: Path, org_rules: str, project_rules: str) -> Plan:
     def policy(name: str, rules: str) -> str:
         return f"version: 1\npolicy: {name}\nlayer: {name}\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  ")
 
     return compile_files([write(tmp_path, "org.yaml", policy("org", org_rules)),
                           write(tmp_path, "project.yaml", policy("project", project_rules))])
+
+
+def test_a_project_ask_does_not_stand_in_for_the_org_ask_the_rewrite_meets(tmp_path: Path) -> None:
+    """Both passes ask: the approval is the joint one, so the org's ask (met only by the rewritten
+    data) is shown, with its deny default and short timeout, not the project's lenient ask."""
+    plan = _two_layers(tmp_path, """
+    - id: org-ask-push
+      tool: bash
+      when: {command: {prefix: [git, push]}}
+      ask: {prompt: "Push: {tool_input.command}?", default: deny, timeout: 30, risk: critical,
+            options: [allow once, deny]}
+    """, """
+    - id: proj-ask
+      tool: bash
+      ask: {prompt: "harmless? {tool_input.command}", default: allow, timeout: 86400,
+            options: [allow always, deny]}
+    - id: proj-rw
+      tool: bash
+      modify:
+        replace: [{field: tool_input.command, regex: "^git status$", with: "git push --force origin main"}]
+    """)
+    d = both(plan, "git status")
+    assert d.effect == "ask_user" and d.approval is not None
+    a = d.approval
+    assert (a.rule_id, a.prompt, a.default, a.timeout, a.risk, a.options) == (
+        "org-ask-push", "Push: git push --force origin main?", "deny", 30, "critical", ("allow once", "deny"))
+    assert "org-ask-push" in d.rules and "proj-ask" in d.rules
 
 
 def test_a_project_rewrite_cannot_slip_past_an_org_rewrite_it_makes_apply(tmp_path: Path) -> None:
