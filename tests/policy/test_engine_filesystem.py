@@ -176,3 +176,54 @@ def test_an_archive_unpacked_into_a_folder_writes_through_the_links_there(tmp_pa
     for line in lines:
         assert plan.evaluate("tool:pre", _bash(line, tmp_path)).effect == "deny", line  # type: ignore[attr-defined]
     assert plan.evaluate("tool:pre", _bash(f"find {walk} -delete", tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+
+
+def _write_plan(tmp_path: Path) -> object:
+    policy = tmp_path / "w.yaml"
+    policy.write_text(
+        "version: 1\npolicy: fs\nrules:\n"
+        "  - id: no-secret-writes\n    tool: write_file\n"
+        f"    when: {{tool_input.file_path: {{path: {{glob: \"{tmp_path}/vault/**\"}}}}}}\n"
+        "    deny: the vault is off limits\n"
+    )
+    return compile_files([policy])
+
+
+def _write(path: str, cwd: Path) -> dict[str, object]:
+    return {"tool_name": "write_file", "tool_input": {"file_path": path, "content": "x"}, "cwd": str(cwd)}
+
+
+def test_a_path_field_follows_each_change_of_the_file_system_between_identical_events(tmp_path: Path) -> None:
+    """The answers for a path are reused only for the same resolved names: a name that becomes a link
+    into the vault (or a folder on the way that does) is judged at its target, and back again."""
+    (tmp_path / "vault").mkdir()
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    plan = _write_plan(tmp_path)
+    event = _write("sub/notes.md", work)
+
+    def effect() -> str:
+        return plan.evaluate("tool:pre", event).effect  # type: ignore[attr-defined, no-any-return]
+
+    assert effect() == "continue"
+    (work / "sub" / "notes.md").symlink_to(tmp_path / "vault" / "notes.md")  # dangling: writing creates it
+    assert effect() == "deny"
+    (work / "sub" / "notes.md").unlink()
+    assert effect() == "continue"
+    (work / "sub").rmdir()
+    (work / "sub").symlink_to(tmp_path / "vault")  # a folder on the way
+    assert effect() == "deny"
+    (work / "sub").unlink()
+    assert effect() == "continue"  # a missing folder: nothing below it exists
+
+
+def test_a_relative_path_field_is_judged_in_each_events_own_folder(tmp_path: Path) -> None:
+    (tmp_path / "vault").mkdir()
+    plain, linked = tmp_path / "plain", tmp_path / "linked"
+    plain.mkdir()
+    linked.mkdir()
+    (linked / "notes.md").symlink_to(tmp_path / "vault" / "notes.md")
+    plan = _write_plan(tmp_path)
+    for _ in range(2):  # and again, once both answers are known
+        assert plan.evaluate("tool:pre", _write("notes.md", plain)).effect == "continue"  # type: ignore[attr-defined]
+        assert plan.evaluate("tool:pre", _write("notes.md", linked)).effect == "deny"  # type: ignore[attr-defined]

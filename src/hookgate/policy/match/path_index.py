@@ -72,6 +72,8 @@ _EMPTY: dict[str, _Keys] = {}
 #: absolute directory prefix -> keys, and the depths those prefixes have (only those are looked up)
 _Prefixes = tuple[dict[str, _Keys], tuple[int, ...]]
 MAX_BASES = 64  # distinct (home, workspace) pairs an index remembers its absolute prefixes for
+MAX_JUDGED = 4096  # distinct (resolved paths, home, cwd, workspace) an index remembers its answers for
+MAX_JUDGED_PATHS, MAX_JUDGED_CHARS = 8, 1024  # larger values are judged afresh: they would bloat the memo
 #: a table, how its names are folded (None: as they are), its absolute prefixes and their depths
 _View = tuple["_Table", Callable[[str], str] | None, dict[str, _Keys], tuple[int, ...]]
 
@@ -175,6 +177,10 @@ class PathIndex:
         self._always: list[int] = []
         self._all: list[int] = []
         self._homes: dict[str, None] = {}
+        #: every matcher's own home, None included: with more than one, a rule may re-resolve (``_judged``)
+        self._rule_homes: set[str | None] = set()
+        #: answers by the resolved names and the event's directories (see ``evaluate``)
+        self._judged: dict[tuple[object, ...], dict[int, MatchResult]] = {}
         self._view_memo: dict[tuple[str | None, str | None, str | None], list[_View]] = {}
         self._matchers: dict[int, PathMatcher] = {}
         #: a rule filed under several matchers of this field (``any:`` of path globs): the others
@@ -187,6 +193,8 @@ class PathIndex:
 
     def add(self, matcher: PathMatcher, key: int) -> None:
         self._view_memo.clear()
+        self._judged.clear()
+        self._rule_homes.add(matcher.home)
         self._all.append(key)
         if key in self._matchers:
             self._more.setdefault(key, []).append(matcher)
@@ -222,6 +230,27 @@ class PathIndex:
         """``candidates`` and their answers, resolving each path once for all of them (the
         symlink lookups are most of a path match's cost). Keys not returned answered NO."""
         resolved = [resolve_path(value, env, self._home(env))] if type(value) is str else self._resolve(value, env)
+        # The file system is read once, above; what follows is a function of the names found there and
+        # the event's directories (whose resolved forms ``_dir_bases`` already caches), so it is answered
+        # once per distinct value of those. Not when a rule would resolve again under its own home.
+        memo_key = (*resolved, env.home, env.cwd, env.workspace) if self._reusable(resolved, env) else None
+        if memo_key is not None and (known := self._judged.get(memo_key)) is not None:
+            return known
+        found = self._judge(resolved, env)
+        if memo_key is not None:
+            if len(self._judged) >= MAX_JUDGED:
+                self._judged.clear()
+            self._judged[memo_key] = found
+        return found
+
+    def _reusable(self, resolved: list[ResolvedPath], env: EvalEnv) -> bool:
+        """Whether the answer for ``resolved`` depends on nothing but the memo key: every path was
+        resolved (an error carries an exception, no value), for the one home every rule uses."""
+        if (env.home is None and len(self._rule_homes) > 1) or len(resolved) > MAX_JUDGED_PATHS:
+            return False
+        return all(r.error is None and len(r.raw) <= MAX_JUDGED_CHARS for r in resolved)
+
+    def _judge(self, resolved: list[ResolvedPath], env: EvalEnv) -> dict[int, MatchResult]:
         keys = self._keys(resolved, env)
         if not keys:
             return {}
