@@ -9,6 +9,7 @@ a prompt can neither reach Python attributes nor inject format specs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -85,7 +86,18 @@ def _show(values: list[Any]) -> str:
     if not values:
         return "<missing>"
     value = values[0] if len(values) == 1 else values
-    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    if type(value) is str and len(value) <= _MAX_FIELD_CHARS:
+        return _shown_text(value)  # a tool's name, a short command: every ask on it renders the same
+    return _shown(value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown_text(text: str) -> str:
+    return _shown(text)
+
+
+def _shown(text: str) -> str:
+    """``text`` as a prompt shows it: secrets masked, on one line, cut to both ends if long."""
     # credentials masked first, in the whole value: a prompt reaches hosts' screens, chats and logs
     # (Claude Code's permissionDecisionReason, amplifier's approval prompt), not only hookgate's terminal
     from hookgate.policy.match.secrets import redact_secrets  # (loaded with the first secret rule or prompt)
