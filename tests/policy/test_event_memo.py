@@ -297,6 +297,24 @@ def test_values_that_are_not_plain_strings_are_still_told_apart(tmp_path: Path) 
         assert plan.evaluate("tool:pre", bash("ls", description=True)).approval.prompt == "described: true"  # type: ignore[union-attr]
 
 
+def test_a_string_that_claims_to_equal_a_known_one_is_still_read(tmp_path: Path) -> None:
+    """The per-string memory of a text index keys plain strings only: a str subclass may define
+    equality and hashing as it likes, and must not be answered as the benign string it claims to be."""
+
+    class Liar(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __hash__(self) -> int:
+            return hash("benign")
+
+    plan = plan_of(tmp_path, BASH_RULES)
+    assert plan.evaluate("tool:pre", {"tool_name": "x", "tool_input": {"notes": ["benign"]}}).effect == "continue"
+    key = Liar("AKIA" + "A" * 16)
+    decision = plan.evaluate("tool:pre", {"tool_name": "x", "tool_input": {"notes": [key]}})
+    assert (decision.effect, decision.rules) == ("deny", ("no-aws-keys",))
+
+
 # -- random events, each met again later: remembered answers against the traced scan ----------
 
 MIXED_RULES = """

@@ -540,7 +540,10 @@ class TextIndex:
         strings, scalars, cut = _leaves(value, scalars=bool(self._exact))
         match_str = self.match_str
         for s in strings:
-            out.extend(match_str(s))
+            if type(s) is str:
+                out.extend(match_str(s))
+            else:  # a str subclass may define its own equality: never answered from the memo
+                self._one(s, out)
         for leaf in scalars:
             if leaf.__hash__ is not None:
                 out.extend(self._exact.get(leaf, ()))
