@@ -227,3 +227,26 @@ def test_a_relative_path_field_is_judged_in_each_events_own_folder(tmp_path: Pat
     for _ in range(2):  # and again, once both answers are known
         assert plan.evaluate("tool:pre", _write("notes.md", plain)).effect == "continue"  # type: ignore[attr-defined]
         assert plan.evaluate("tool:pre", _write("notes.md", linked)).effect == "deny"  # type: ignore[attr-defined]
+
+
+def test_a_path_that_claims_to_equal_a_known_one_is_still_resolved(tmp_path: Path) -> None:
+    """Resolved paths and their answers are remembered by plain strings only: a str subclass may
+    claim to equal (and hash like) a path judged before, in the same event or an earlier one."""
+    (tmp_path / "vault").mkdir()
+    benign = str(tmp_path / "notes.md")
+
+    class Liar(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __hash__(self) -> int:
+            return hash(benign)
+
+    plan = _write_plan(tmp_path)
+    assert plan.evaluate("tool:pre", _write(benign, tmp_path)).effect == "continue"  # type: ignore[attr-defined]
+    secret = Liar(str(tmp_path / "vault" / "k"))
+    assert plan.evaluate("tool:pre", _write(secret, tmp_path)).effect == "deny"  # type: ignore[attr-defined]
+    both = {"tool_name": "write_file", "tool_input": {"file_path": [benign, secret]}, "cwd": str(tmp_path)}
+    assert plan.evaluate("tool:pre", both).effect == "deny"  # type: ignore[attr-defined]
+    liar_cwd = {**_write("notes.md", tmp_path / "vault"), "cwd": Liar(str(tmp_path / "vault"))}
+    assert plan.evaluate("tool:pre", liar_cwd).effect == "deny"  # type: ignore[attr-defined]

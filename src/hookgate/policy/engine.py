@@ -83,6 +83,8 @@ class Plan:
         cwd = data.get("cwd") or data.get("working_directory")
         if not isinstance(cwd, str):
             return self._default_env
+        if type(cwd) is not str:  # its content as a plain string: caches key on the directory
+            cwd = str.__str__(cwd)
         return EvalEnv(cwd=cwd, workspace=self._workspace or cwd)
 
     def evaluate(self, event: str, data: Mapping[str, Any], *, trace: bool = False,

@@ -248,7 +248,8 @@ class PathIndex:
         resolved (an error carries an exception, no value), for the one home every rule uses."""
         if (env.home is None and len(self._rule_homes) > 1) or len(resolved) > MAX_JUDGED_PATHS:
             return False
-        return all(r.error is None and len(r.raw) <= MAX_JUDGED_CHARS for r in resolved)
+        # (a str subclass may define its own equality, which would let it stand for another path)
+        return all(r.error is None and type(r.raw) is str and len(r.raw) <= MAX_JUDGED_CHARS for r in resolved)
 
     def _judge(self, resolved: list[ResolvedPath], env: EvalEnv) -> dict[int, MatchResult]:
         keys = self._keys(resolved, env)

@@ -198,7 +198,7 @@ def resolution_scope() -> Iterator[None]:
 def resolve_path(raw: str, env: EvalEnv, home: str | None) -> ResolvedPath:
     """Expand, join, normalise and resolve ``raw`` (the only I/O: a few syscalls to resolve links)."""
     memo = PATH_SCOPE.memo
-    if memo is not None:
+    if memo is not None and type(raw) is str:  # (a str subclass may claim to equal another path)
         found = memo.get((raw, env.cwd, home))
         if found is None:
             found = memo[(raw, env.cwd, home)] = _resolve(raw, env, home)
