@@ -23,8 +23,52 @@ __all__ = [
     "Location",
     "Severity",
     "did_you_mean",
+    "display_path",
+    "printable",
     "render_all",
 ]
+
+
+def display_path(name: str) -> str:
+    """A file name as text that is safe to print and unambiguous.
+
+    On Linux a file name is any bytes; Python carries the bytes that are not
+    UTF-8 as lone surrogates (``b"\\xff"`` becomes ``"\\udcff"``), which cannot
+    be written as UTF-8 at all, and a name can hold a newline or a bidi
+    override that would forge or hide a line of output. A name made only of
+    printable characters (``str.isprintable``) that does not start with ``"``
+    is shown as it is; any other is shown in double quotes with C-style
+    escapes: ``\\xNN`` for a raw byte (or an ASCII control), ``\\n``, ``\\r``,
+    ``\\t``, ``\\uNNNN``/``\\UNNNNNNNN`` for any other unprintable character,
+    and ``\\\\`` and ``\\"`` for themselves, so the bytes can be read back.
+    """
+    if name.isprintable() and not name.startswith('"'):
+        return name
+    return '"' + "".join(_escape_char(c) for c in name) + '"'
+
+
+def printable(text: str) -> str:
+    """``text`` with the undecodable bytes of file names it may quote (lone surrogates) written as
+    ``\\xNN``, so it can be printed and JSON-encoded; everything else is left alone."""
+    if text.isascii() or not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join(_escape_char(c) if "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+_NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(c: str) -> str:
+    if c in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[c]
+    if c.isprintable():
+        return c
+    code = ord(c)
+    if code < 0x80:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (os.fsdecode's surrogate escape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class HookgateError(Exception):
@@ -40,7 +84,7 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{display_path(self.file)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +104,9 @@ class Diagnostic:
     def render(self) -> str:
         """``file:line:col: severity: message [code]`` (plus ``help:`` line)."""
         where = f"{self.location}: " if self.location is not None else ""
-        text = f"{where}{self.severity}: {self.message} [{self.code}]"
+        text = f"{where}{self.severity}: {printable(self.message)} [{self.code}]"
         if self.help:
-            text += f"\n  help: {self.help}"
+            text += f"\n  help: {printable(self.help)}"
         return text
 
     def sort_key(self) -> tuple[str, int, int, bool, str]:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from hookgate.diagnostics import DiagnosticError, HookgateError
+from hookgate.diagnostics import DiagnosticError, HookgateError, display_path
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_USAGE", "UsageError", "expand_paths", "no_traceback"]
 
@@ -54,7 +54,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[Path, bool]]:
         elif path.exists() or raw == "-":
             yield path, True
         else:
-            raise UsageError(f"no such file or directory `{raw}`")
+            raise UsageError(f"no such file or directory `{display_path(raw)}`")
 
 
 def _walk(root: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hookgate.cli.common import EXIT_CLEAN, UsageError, no_traceback
-from hookgate.diagnostics import DiagnosticError
+from hookgate.diagnostics import DiagnosticError, display_path
 from hookgate.load.validate import validate_document
 from hookgate.load.yaml import LoadedDocument, load_yaml_file, load_yaml_text
 from hookgate.mountplan.policy_check import compile_plan
@@ -40,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     for p in args.policy:
         if not Path(p).is_file():
-            raise UsageError(f"no such policy file `{p}`")
+            raise UsageError(f"no such policy file `{display_path(p)}`")
     spec = _read_event(args.event)
     try:
         event = resolve_selector(spec.event)[0]
@@ -66,7 +66,7 @@ def _read_event(source: str) -> EventSpec:
     elif Path(source).is_file():
         doc = load_yaml_file(source)
     else:
-        raise UsageError(f"no such event file `{source}`")
+        raise UsageError(f"no such event file `{display_path(source)}`")
     return validate_document(EventSpec, doc)
 
 

@@ -13,7 +13,9 @@ message, and anything unexpected is reported as an internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 from typing import Protocol
@@ -63,6 +65,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_unencodable_output()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except DiagnosticError as exc:
@@ -79,6 +82,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback; 2 also blocks in hook protocols where 1 would not
         print(f"hookgate: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
+
+
+def _escape_unencodable_output() -> None:
+    """Write text the terminal's encoding cannot hold as backslash escapes (``\\udcff``).
+
+    File names are shown through :func:`~hookgate.diagnostics.display_path`;
+    this is the net under any other path to the output. Without it, a
+    non-UTF-8 file name (a lone surrogate in Python) either crashes the write
+    or, under a ``surrogateescape`` locale, puts invalid UTF-8 on stdout that
+    breaks whatever reads it (CI logs, ``json.loads``).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(Exception):  # a stream that cannot change is left as it is
+                stream.reconfigure(errors="backslashreplace")
 
 
 def _main(args_list: list[str]) -> int:

@@ -1,17 +1,24 @@
-"""Render diagnostics for people (text) and for machines (json, GitHub annotations, SARIF 2.1.0)."""
+"""Render diagnostics for people (text) and for machines (json, GitHub annotations, SARIF 2.1.0).
+
+A file name that is not printable text (bytes that are not UTF-8, a newline,
+a bidi override) is shown the same way in every format, in double quotes
+with escapes (:func:`~hookgate.diagnostics.display_path`); a SARIF artifact
+URI instead percent-encodes the name's bytes, which keeps it exact.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 from hookgate import __version__
-from hookgate.diagnostics import Diagnostic
+from hookgate.diagnostics import Diagnostic, display_path, printable
 
-__all__ = ["FORMATS", "Format", "diagnostic_dict", "render"]
+__all__ = ["FORMATS", "Format", "artifact_uri", "diagnostic_dict", "render"]
 
 Format = Literal["text", "json", "github", "sarif"]
 FORMATS: tuple[Format, ...] = ("text", "json", "github", "sarif")
@@ -35,13 +42,13 @@ def render(diagnostics: Sequence[Diagnostic], fmt: Format) -> str:
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
     loc = d.location
     return {
-        "file": loc.file if loc else None,
+        "file": display_path(loc.file) if loc else None,
         "line": loc.line if loc else None,
         "column": loc.column if loc else None,
         "severity": d.severity,
         "code": d.code,
-        "message": d.message,
-        "help": d.help,
+        "message": printable(d.message),
+        "help": printable(d.help) if d.help is not None else None,
     }
 
 
@@ -56,11 +63,25 @@ def _escape_property(text: str) -> str:
 def _github(d: Diagnostic) -> str:
     """``::error file=…,line=…,col=…,title=code::message`` (a workflow command)."""
     props = []
-    if d.location is not None:
-        props += [f"file={_escape_property(d.location.file)}", f"line={d.location.line}", f"col={d.location.column}"]
+    loc = d.location
+    if loc is not None:
+        props += [f"file={_escape_property(display_path(loc.file))}", f"line={loc.line}", f"col={loc.column}"]
     props.append(f"title={_escape_property(d.code)}")
-    message = d.message + (f" (help: {d.help})" if d.help else "")
-    return f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{_escape_data(message)}"
+    return f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{_escape_data(_message(d))}"
+
+
+def _message(d: Diagnostic) -> str:
+    return printable(d.message + (f" (help: {d.help})" if d.help else ""))
+
+
+def artifact_uri(file: str) -> str:
+    """A SARIF ``artifactLocation.uri``: the file name's bytes (as the OS has them) percent-encoded.
+
+    ``os.fsencode`` restores the bytes of a name that is not UTF-8, so
+    ``bad\\xff.yaml`` becomes ``bad%FF.yaml``: a valid URI reference for
+    any name, which percent-decodes back to exactly that file.
+    """
+    return quote(os.fsencode(Path(file).as_posix()))
 
 
 def sarif(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
@@ -82,12 +103,12 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
         "ruleId": d.code,
         "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[d.severity],
-        "message": {"text": d.message + (f" (help: {d.help})" if d.help else "")},
+        "message": {"text": _message(d)},
     }
     if d.location is not None:
         result["locations"] = [{
             "physicalLocation": {
-                "artifactLocation": {"uri": quote(Path(d.location.file).as_posix())},
+                "artifactLocation": {"uri": artifact_uri(d.location.file)},
                 "region": {"startLine": d.location.line, "startColumn": d.location.column},
             }
         }]

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, no_traceback
+from hookgate.diagnostics import display_path
 
 __all__ = ["HELP", "configure", "run"]
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     for p in (*args.policy, args.session):
         if not Path(p).is_file():
-            raise UsageError(f"no such file `{p}`")
+            raise UsageError(f"no such file `{display_path(p)}`")
     plan = compile_files(args.policy)  # a DiagnosticError goes to the dispatcher, which prints every diagnostic
     report = replay_file(plan, args.session)
     if args.format == "json":

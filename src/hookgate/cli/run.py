@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, no_traceback
+from hookgate.diagnostics import display_path
 
 __all__ = ["HELP", "configure", "run"]
 
@@ -50,7 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     for path in (args.plan, args.events):
         if not Path(path).is_file():
-            raise UsageError(f"no such file `{path}`")
+            raise UsageError(f"no such file `{display_path(path)}`")
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     return asyncio.run(_run(args))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, expand_paths, no_traceback
-from hookgate.diagnostics import Diagnostic, DiagnosticError, render_all
+from hookgate.diagnostics import Diagnostic, DiagnosticError, display_path, render_all
 from hookgate.load.yaml import load_yaml_file
 from hookgate.mountplan.detect import detect_kind
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def _test_files(paths: Sequence[str]) -> list[Path]:
     files = [p for p, explicit in expand_paths(paths) if explicit or _is_test_file(p)]
     if not files:
-        raise UsageError("no policy test files found in " + ", ".join(f"`{p}`" for p in paths))
+        raise UsageError("no policy test files found in " + ", ".join(f"`{display_path(p)}`" for p in paths))
     return files
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, expand_paths, no_traceback
 from hookgate.cli.output import FORMATS, render
-from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
+from hookgate.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from hookgate.load.yaml import LoadedDocument, load_yaml_file
 from hookgate.mountplan.detect import detect_kind
 from hookgate.mountplan.policy_check import compile_plan
@@ -80,7 +80,7 @@ def validate_paths(
     for folder in paths:  # a folder holding nothing to check is an error, not a pass that checked nothing
         if Path(folder).is_dir() and not any(_recognised(p) for p, _ in expand_paths([folder])):
             out.append(Diagnostic("validate.nothing_to_check", f"no mount plan, policy or policy test file found "
-                                  f"under `{folder}`", Location(str(folder))))
+                                  f"under `{display_path(folder)}`", Location(str(folder))))
     for path, explicit in expand_paths(paths):
         try:
             found = validate_file(path, explicit=explicit and not skip_unknown, schema_dirs=schema_dirs, env=env)
@@ -111,7 +111,7 @@ def validate_file(
         return _validate_test_file(path)
     if not explicit:
         return []
-    return [Diagnostic("validate.unknown_kind", f"cannot tell what kind of file `{path.name}` is",
+    return [Diagnostic("validate.unknown_kind", f"cannot tell what kind of file `{display_path(path.name)}` is",
                        doc.positions.value(()),
                        help="a mount plan has `session:`, a policy `version:` and `rules:`, a policy test `tests:`")]
 

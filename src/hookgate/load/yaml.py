@@ -27,7 +27,7 @@ from typing import Any, ClassVar, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
+from hookgate.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from hookgate.load.positions import FlatTree, PathKey, PositionMap
 
 __all__ = [
@@ -294,6 +294,7 @@ def load_yaml_file(
 ) -> LoadedDocument:
     """Read and parse a file; I/O and decoding problems become diagnostics too."""
     name = display_name or str(path)
+    shown = display_path(name)
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -303,11 +304,11 @@ def load_yaml_file(
             )
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise DiagnosticError([Diagnostic("load.not_found", f"no such file `{name}`", None)]) from None
+        raise DiagnosticError([Diagnostic("load.not_found", f"no such file `{shown}`", None)]) from None
     except IsADirectoryError:
-        raise DiagnosticError([Diagnostic("load.io_error", f"`{name}` is a directory", None)]) from None
+        raise DiagnosticError([Diagnostic("load.io_error", f"`{shown}` is a directory", None)]) from None
     except OSError as exc:
-        raise DiagnosticError([Diagnostic("load.io_error", f"cannot read `{name}`: {exc.strerror}", None)]) from None
+        raise DiagnosticError([Diagnostic("load.io_error", f"cannot read `{shown}`: {exc.strerror}", None)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hookgate.diagnostics import Diagnostic, Location
+from hookgate.diagnostics import Diagnostic, Location, display_path
 from hookgate.policy.includes import LAYER_ORDER, RawSource
 from hookgate.policy.model import Layer, PolicyFile, PolicySettings
 
@@ -26,7 +26,7 @@ def _rank(layer: Layer) -> int:
 
 
 def _where(loc: Location) -> str:
-    return f"{loc.file}:{loc.line}"
+    return f"{display_path(loc.file)}:{loc.line}"
 
 
 def _rule_ids(source: RawSource) -> list[tuple[str, int]]:
