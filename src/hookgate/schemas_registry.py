@@ -4,6 +4,15 @@ Generators are imported lazily (``module:function``) so that ``hookgate
 schema`` works from any checkout and one broken generator is reported by
 name instead of hiding the others. Output is canonical (2-space indent,
 sorted keys, trailing newline) so ``--check`` can compare bytes.
+
+The schemas folder holds hookgate's generated schemas. Any other
+``*.schema.json`` directly in it is *stale*: a schema hookgate no longer
+generates (its ``$id`` is hookgate's, e.g. one a renamed model used to write)
+is removed when the schemas are written, and fails ``--check`` until it is;
+a ``*.schema.json`` that hookgate never wrote (another ``$id``, or not a
+schema at all) is never deleted, but fails both, naming the file, because
+``--check`` could otherwise never pass. Other files (README, subfolders)
+are not looked at.
 """
 
 from __future__ import annotations
@@ -16,7 +25,23 @@ from typing import Any
 
 from hookgate.diagnostics import HookgateError
 
-__all__ = ["SCHEMAS", "GeneratorError", "SchemaDrift", "check_schemas", "generate", "render_schema", "write_schemas"]
+__all__ = [
+    "ID_PREFIX",
+    "SCHEMAS",
+    "GeneratorError",
+    "SchemaDrift",
+    "StaleSchema",
+    "check_schemas",
+    "generate",
+    "remove_stale_schemas",
+    "render_schema",
+    "stale_schemas",
+    "write_schemas",
+]
+
+#: every generated schema's ``$id`` is this prefix plus its file name
+ID_PREFIX = "https://hookgate.dev/schemas/"
+SUFFIX = ".schema.json"
 
 #: committed file name -> "module:function" returning the schema dict
 SCHEMAS: dict[str, str] = {
@@ -33,10 +58,24 @@ class GeneratorError(HookgateError):
 
 @dataclass(frozen=True, slots=True)
 class SchemaDrift:
-    """One committed file that differs from what its generator produces now."""
+    """One committed file that differs from what hookgate generates now.
+
+    ``reason`` is ``missing``, ``out of date``, ``stale`` (a schema hookgate
+    no longer generates) or ``not generated`` (a ``*.schema.json`` hookgate
+    never wrote).
+    """
 
     filename: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaleSchema:
+    """A ``*.schema.json`` in the schemas folder that hookgate does not generate; ``ours`` when its
+    ``$id`` says hookgate wrote it (so writing the schemas may remove it)."""
+
+    filename: str
+    ours: bool
 
 
 def generate(filename: str) -> dict[str, Any]:
@@ -71,7 +110,7 @@ def write_schemas(folder: Path) -> list[str]:
 
 
 def check_schemas(folder: Path) -> list[SchemaDrift]:
-    """Committed files that are missing or differ from their generator's output."""
+    """Committed files that are missing or differ from their generator's output, then stale ones."""
     drift = []
     for filename in SCHEMAS:
         target = folder / filename
@@ -79,4 +118,35 @@ def check_schemas(folder: Path) -> list[SchemaDrift]:
             drift.append(SchemaDrift(filename, "missing"))
         elif target.read_text(encoding="utf-8") != render_schema(generate(filename)):
             drift.append(SchemaDrift(filename, "out of date"))
+    drift += [SchemaDrift(s.filename, "stale" if s.ours else "not generated") for s in stale_schemas(folder)]
     return drift
+
+
+def stale_schemas(folder: Path) -> list[StaleSchema]:
+    """The ``*.schema.json`` files directly in ``folder`` that hookgate does not generate, by name."""
+    if not folder.is_dir():
+        return []
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(SUFFIX) and p.is_file())
+    return [StaleSchema(name, _written_by_hookgate(folder / name)) for name in names if name not in SCHEMAS]
+
+
+def remove_stale_schemas(folder: Path) -> tuple[list[str], list[str]]:
+    """Delete the stale schemas hookgate wrote; returns ``(removed, kept)``, ``kept`` being the
+    ``*.schema.json`` files hookgate never wrote (never deleted)."""
+    removed, kept = [], []
+    for stale in stale_schemas(folder):
+        if stale.ours:
+            (folder / stale.filename).unlink()
+            removed.append(stale.filename)
+        else:
+            kept.append(stale.filename)
+    return removed, kept
+
+
+def _written_by_hookgate(path: Path) -> bool:
+    """Whether the file's ``$id`` is the one hookgate gives a schema of that name."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("$id") == ID_PREFIX + path.name

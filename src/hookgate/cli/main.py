@@ -31,7 +31,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "Validate mount plans, policy files and policy test files (files or folders)."),
     "test": ("test", "Run policy test files (expected effect, rules, data, prompt per event)."),
     "eval": ("eval", "Evaluate one event against policies and print the decision (--explain: the trace)."),
-    "schema": ("schema", "Regenerate schemas/ from the models (--check: fail if the committed files drifted)."),
+    "schema": ("schema", "Regenerate schemas/ from the models (--check: fail on drift or a stale schema file)."),
     "hook": ("hook", "Run as a host's hook command (claude-code: hook payload on stdin, decision JSON on stdout)."),
     "replay": ("replay", "Replay a recorded session (JSONL) through policies; summarise what they would have done."),
     "log": ("log", "Summarise decision logs: decisions by effect, top rules, approval outcomes, latency."),
