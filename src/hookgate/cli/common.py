@@ -8,13 +8,30 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hookgate.diagnostics import DiagnosticError, HookgateError, display_path
 
-__all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_USAGE", "UsageError", "expand_paths", "no_traceback"]
+if TYPE_CHECKING:
+    from hookgate.load.yaml import LoadedDocument
+
+__all__ = [
+    "EXIT_CLEAN",
+    "EXIT_FINDINGS",
+    "EXIT_USAGE",
+    "STDIN",
+    "UsageError",
+    "check_stdin_once",
+    "expand_paths",
+    "no_traceback",
+    "read_stdin",
+]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+#: a file argument that means "read standard input"; its diagnostics are at ``<stdin>:line:col``
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 
@@ -41,17 +58,33 @@ def no_traceback(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return wrapper
 
 
+def check_stdin_once(names: Iterable[str]) -> None:
+    """Standard input can be read once: ``-`` twice (or for two inputs) is a usage error."""
+    if sum(name == STDIN for name in names) > 1:
+        raise UsageError("`-` (standard input) can be given only once")
+
+
+def read_stdin() -> LoadedDocument:
+    """Standard input as a YAML/JSON document named ``<stdin>``."""
+    from hookgate.load.yaml import load_yaml_text
+
+    return load_yaml_text(sys.stdin.read(), STDIN_NAME)
+
+
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[Path, bool]]:
     """Files named directly (``explicit=True``) and YAML/JSON files found under folders, sorted.
 
+    ``-`` (standard input, at most once) is passed on as ``Path("-")``, explicit.
     Hidden folders (``.git``, ``.venv``) and dependency folders are skipped.
     Raises :class:`UsageError` for a path that does not exist.
     """
+    paths = list(paths)
+    check_stdin_once(paths)
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             yield from ((f, False) for f in _walk(path))
-        elif path.exists() or raw == "-":
+        elif path.exists() or raw == STDIN:
             yield path, True
         else:
             raise UsageError(f"no such file or directory `{display_path(raw)}`")

@@ -2,6 +2,9 @@
 
 The event file holds ``event`` (default ``tool:pre``) and ``data``, or the
 ``tool``/``input`` shorthands (the same shape as a policy test case).
+``-`` reads the event, or one of the policies, from standard input (only
+one of them: stdin is read once); a policy read so has ``<stdin>`` in its
+diagnostics and its includes are relative to the current directory.
 Exit 0 for any decision, 1 for a broken policy or event file, 2 for usage.
 """
 
@@ -9,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hookgate.cli.common import EXIT_CLEAN, UsageError, no_traceback
-from hookgate.diagnostics import DiagnosticError, display_path
+from hookgate.cli.common import EXIT_CLEAN, STDIN, UsageError, check_stdin_once, no_traceback, read_stdin
+from hookgate.diagnostics import Diagnostic, DiagnosticError, display_path
 from hookgate.load.validate import validate_document
-from hookgate.load.yaml import LoadedDocument, load_yaml_file, load_yaml_text
+from hookgate.load.yaml import LoadedDocument, load_yaml_file
 from hookgate.mountplan.policy_check import compile_plan
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.selectors import EventNameError, resolve_selector
@@ -30,7 +32,8 @@ HELP = "evaluate one event against policies and print the decision (--explain: t
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", action="extend", nargs="+", required=True, metavar="P", help="policy files")
+    parser.add_argument("--policy", action="extend", nargs="+", required=True, metavar="P",
+                        help="policy files (- reads one from standard input)")
     parser.add_argument("--event", required=True, metavar="FILE", help="event file (YAML/JSON), or - for stdin")
     parser.add_argument("--explain", action="store_true", help="print every rule considered and why")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -38,7 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 @no_traceback
 def run(args: argparse.Namespace) -> int:
-    for p in args.policy:
+    check_stdin_once([*args.policy, args.event])
+    files = [p for p in args.policy if p != STDIN]
+    for p in files:
         if not Path(p).is_file():
             raise UsageError(f"no such policy file `{display_path(p)}`")
     spec = _read_event(args.event)
@@ -46,7 +51,14 @@ def run(args: argparse.Namespace) -> int:
         event = resolve_selector(spec.event)[0]
     except EventNameError as exc:
         raise UsageError(str(exc)) from None
-    plan, diagnostics = compile_plan(args.policy)
+    inline = []
+    if STDIN in args.policy:
+        doc = read_stdin()
+        if not isinstance(doc.data, dict):  # as for a file: a bare list of rules is no policy file
+            raise DiagnosticError([Diagnostic("schema.not_a_mapping", "a policy file must be a mapping with "
+                                              "`version`, `policy` and `rules`", doc.positions.value(()))])
+        inline.append((doc.data, doc.positions))
+    plan, diagnostics = compile_plan(files, inline=inline)
     if plan is None:
         raise DiagnosticError(diagnostics)
     env = EvalEnv(**spec.env.model_dump()) if spec.env else None
@@ -61,8 +73,8 @@ def _read_event(source: str) -> EventSpec:
     from hookgate.policy.testing.model import EventSpec
 
     doc: LoadedDocument
-    if source == "-":
-        doc = load_yaml_text(sys.stdin.read(), "<stdin>")
+    if source == STDIN:
+        doc = read_stdin()
     elif Path(source).is_file():
         doc = load_yaml_file(source)
     else:

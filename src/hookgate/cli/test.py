@@ -1,5 +1,8 @@
 """``hookgate test PATH…``: run policy test files, one line per case.
 
+``-`` reads one test file from standard input (reported as ``<stdin>``); the
+policies it names are then relative to the current directory.
+
 Prints ``PASS name`` / ``FAIL name (file:line:col)`` with a unified diff of
 the expected and actual fields, then ``N passed, M failed``. Exit 1 on any
 failure, on a broken test file, or when ``--threshold`` is not met; 2 for
@@ -13,7 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, expand_paths, no_traceback
+from hookgate.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    STDIN,
+    UsageError,
+    expand_paths,
+    no_traceback,
+    read_stdin,
+)
 from hookgate.diagnostics import Diagnostic, DiagnosticError, display_path, render_all
 from hookgate.load.yaml import load_yaml_file
 from hookgate.mountplan.detect import detect_kind
@@ -27,7 +38,9 @@ HELP = "run policy test files (expected effect, rules, data, prompt per event)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="test files, or folders searched for them")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="test files, or folders searched for them; - reads one test file from standard input "
+                             "(its policy paths are then relative to the current directory)")
     parser.add_argument("--coverage", action="store_true", help="list rules no test case matched")
     parser.add_argument("--threshold", type=_percent, metavar="PCT",
                         help="fail when rule coverage is below PCT percent (implies --coverage)")
@@ -45,14 +58,17 @@ def _percent(text: str) -> float:
 
 @no_traceback
 def run(args: argparse.Namespace) -> int:
-    from hookgate.policy.testing.runner import run_test_file  # imports the engine; failures stay inside no_traceback
+    from hookgate.policy.testing.runner import (  # imports the engine; failures stay inside no_traceback
+        run_test_document,
+        run_test_file,
+    )
 
     files = _test_files(args.paths)
     reports: list[PolicyTestReport] = []
     broken: list[Diagnostic] = []
     for path in files:
         try:
-            reports.append(run_test_file(path))
+            reports.append(run_test_document(read_stdin()) if str(path) == STDIN else run_test_file(path))
         except DiagnosticError as exc:
             broken += exc.diagnostics
     for report in reports:

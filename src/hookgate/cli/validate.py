@@ -1,5 +1,9 @@
 """``hookgate validate PATH…``: check mount plans, policy files and policy test files.
 
+``-`` reads one file (of any of the three kinds) from standard input,
+reported as ``<stdin>``; the paths it names (a plan's or a test file's
+policies, a policy's includes) are relative to the current directory.
+
 Exit 0 when clean (warnings alone are clean unless ``--strict``), 1 when
 any error was found, 2 for usage or I/O errors and internal errors.
 """
@@ -8,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, expand_paths, no_traceback
+from hookgate.cli.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, STDIN, expand_paths, no_traceback, read_stdin
 from hookgate.cli.output import FORMATS, render
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from hookgate.load.yaml import LoadedDocument, load_yaml_file
@@ -27,7 +30,8 @@ _IO_CODES = frozenset({"load.not_found", "load.io_error"})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (*.yaml, *.yml, *.json)")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files or folders (*.yaml, *.yml, *.json); - reads one file from standard input")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--schemas", action="append", default=[], metavar="DIR", type=Path,
@@ -106,9 +110,11 @@ def validate_file(
     if kind == "mount_plan":
         return validate_mount_plan(doc, base_dir=path.parent, schema_dirs=schema_dirs, env=env)
     if kind == "policy":
+        if str(path) == STDIN:  # already read: compiled from the document, includes relative to the cwd
+            return compile_plan([], inline=[(doc.data, doc.positions)], where=doc.positions.value(()))[1]
         return compile_plan([path], where=doc.positions.value(()))[1]
     if kind == "policy_test":
-        return _validate_test_file(path)
+        return _validate_test_document(doc)
     if not explicit:
         return []
     return [Diagnostic("validate.unknown_kind", f"cannot tell what kind of file `{display_path(path.name)}` is",
@@ -126,18 +132,14 @@ def _recognised(path: Path) -> bool:
 
 
 def _load(path: Path) -> LoadedDocument:
-    if str(path) == "-":
-        from hookgate.load.yaml import load_yaml_text
-
-        return load_yaml_text(sys.stdin.read(), "<stdin>")
-    return load_yaml_file(path)
+    return read_stdin() if str(path) == STDIN else load_yaml_file(path)
 
 
-def _validate_test_file(path: Path) -> list[Diagnostic]:
-    from hookgate.policy.testing.runner import compile_test_policies, load_test_file
+def _validate_test_document(doc: LoadedDocument) -> list[Diagnostic]:
+    from hookgate.policy.testing.runner import compile_test_policies, load_test_document
 
     try:
-        doc, model = load_test_file(path)
+        doc, model = load_test_document(doc)
         plan = compile_test_policies(doc, model)
     except DiagnosticError as exc:
         return list(exc.diagnostics)

@@ -24,7 +24,16 @@ from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.selectors import EventNameError, resolve_selector
 from hookgate.policy.testing.model import Expect, PolicyTestCase, PolicyTestFile
 
-__all__ = ["CaseResult", "PolicyTestReport", "coverage", "load_test_file", "matched_rules", "run_test_file"]
+__all__ = [
+    "CaseResult",
+    "PolicyTestReport",
+    "coverage",
+    "load_test_document",
+    "load_test_file",
+    "matched_rules",
+    "run_test_document",
+    "run_test_file",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +64,11 @@ class PolicyTestReport:
 
 def load_test_file(path: str | Path) -> tuple[LoadedDocument, PolicyTestFile]:
     """Parse and validate a test file; raises :class:`DiagnosticError` with positions."""
-    doc = load_yaml_file(path)
+    return load_test_document(load_yaml_file(path))
+
+
+def load_test_document(doc: LoadedDocument) -> tuple[LoadedDocument, PolicyTestFile]:
+    """Validate a parsed test file (from a file, or from stdin as ``<stdin>``)."""
     model = validate_document(PolicyTestFile, doc)
     seen: dict[str, int] = {}
     errors: list[Diagnostic] = []
@@ -80,10 +93,14 @@ def _event_error(name: str, where: Location) -> list[Diagnostic]:
 
 
 def compile_test_policies(doc: LoadedDocument, model: PolicyTestFile) -> Plan:
-    """The plan of the test file's policies (paths relative to the test file)."""
-    base = Path(doc.file).parent
+    """The plan of the test file's policies: paths relative to the test file, or to the current
+    directory for a test file that is not a file (``<stdin>``)."""
+    not_a_file = doc.file.startswith("<")
+    base = Path() if not_a_file else Path(doc.file).parent
+    hint = "a test file read from standard input names its policies relative to the current directory"
     missing = [
-        Diagnostic("test.policy_not_found", f"policy file `{p}` not found", doc.positions.value(("policies", i)))
+        Diagnostic("test.policy_not_found", f"policy file `{p}` not found", doc.positions.value(("policies", i)),
+                   help=hint if not_a_file else None)
         for i, p in enumerate(model.policies)
         if not (base / p).is_file()
     ]
@@ -94,7 +111,12 @@ def compile_test_policies(doc: LoadedDocument, model: PolicyTestFile) -> Plan:
 
 def run_test_file(path: str | Path) -> PolicyTestReport:
     """Run every case of one file; raises :class:`DiagnosticError` if the file or its policies are broken."""
-    doc, model = load_test_file(path)
+    return run_test_document(load_yaml_file(path))
+
+
+def run_test_document(doc: LoadedDocument) -> PolicyTestReport:
+    """Run every case of a parsed test file (see :func:`run_test_file`)."""
+    doc, model = load_test_document(doc)
     plan = compile_test_policies(doc, model)
     results = tuple(
         _run_case(plan, case, doc.positions.value(("tests", i))) for i, case in enumerate(model.tests)
