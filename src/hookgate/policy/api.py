@@ -5,7 +5,8 @@
 
 Compilation raises :class:`DiagnosticError` carrying every error at its
 ``file:line:col``; warnings (shadowed, unreachable, duplicate rules) stay on
-``plan.warnings``.
+``plan.warnings``. A schema error in one rule does not hide the compile
+errors of the others: they are reported in the same run.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from hookgate.diagnostics import DiagnosticError
+from hookgate.diagnostics import Diagnostic, DiagnosticError
 from hookgate.policy.compiler import collector_paused, run_stages
 from hookgate.policy.decision import Decision
 from hookgate.policy.engine import Plan
-from hookgate.policy.loader import InlineSource, PolicySet, load_policies
+from hookgate.policy.loader import InlineSource, PolicyLoadError, PolicySet, load_policies
 from hookgate.policy.match.base import EvalEnv
 
-__all__ = ["Plan", "compile_files", "compile_policies", "evaluate"]
+__all__ = ["Plan", "compile_files", "compile_policies", "evaluate", "partial_compile_errors"]
 
 
 def compile_policies(policy_set: PolicySet) -> Plan:
@@ -34,8 +35,34 @@ def compile_policies(policy_set: PolicySet) -> Plan:
 
 
 def compile_files(paths: Iterable[str | os.PathLike[str]], *, inline: Sequence[InlineSource] = ()) -> Plan:
-    """Load policy files (and inline sources) and compile them."""
-    return compile_policies(load_policies(list(paths), inline=inline))
+    """Load policy files (and inline sources) and compile them.
+
+    When loading fails, the rules that did validate are still compiled, and
+    their errors (a bad regex, an unknown operator) are raised together with
+    the load errors, so that one run reports everything there is to fix.
+    """
+    try:
+        policy_set = load_policies(list(paths), inline=inline)
+    except PolicyLoadError as exc:
+        raise DiagnosticError([*exc.diagnostics, *partial_compile_errors(exc)]) from None
+    return compile_policies(policy_set)
+
+
+def partial_compile_errors(exc: PolicyLoadError) -> list[Diagnostic]:
+    """What compiling the rules that validated (``exc.partial``) finds, short of building the indexes
+    (nothing partial is ever evaluated).
+
+    Errors that may only follow from a part that failed to load are left out: an "unknown list"
+    when some list could not be read (a broken list itself resolves to no values, so it never
+    shows up as unknown).
+    """
+    if exc.partial is None or not exc.partial.rules:
+        return []
+    with collector_paused():
+        found = run_stages(exc.partial, until="compile_effects").diagnostics
+    if not exc.lists_known:
+        found = [d for d in found if d.code != "compile.unknown_list"]
+    return found
 
 
 def evaluate(plan: Plan, event: str, data: Mapping[str, Any], *, trace: bool = False,
