@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 __all__ = [
+    "DURATION_PATTERN",
     "ApprovalConfig",
     "DecisionLogConfig",
     "DecisionLogHookConfig",
@@ -20,7 +21,11 @@ __all__ = [
     "parse_duration",
 ]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
+# ASCII digits and blanks only, matched whole: Python's `\d`, `\s` and `$` are wider than JSON Schema's
+# (ECMA-262) and would take `٣٠s` or a final newline that an editor's schema check refuses
+_DURATION = re.compile(r"[ \t]*([0-9]+(?:\.[0-9]+)?)[ \t]*(ms|s|m|h)?[ \t]*")
+#: the same in the schema, plus "not zero" (the model checks that after converting): a digit 1-9 somewhere
+DURATION_PATTERN = r"^[ \t]*(?=[0-9.]*[1-9])[0-9]+(\.[0-9]+)?[ \t]*(ms|s|m|h)?[ \t]*$"
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
@@ -29,7 +34,7 @@ def parse_duration(value: Any) -> Any:
     if isinstance(value, bool):  # YAML's true/false are not durations (pydantic would make them 1.0/0.0)
         raise ValueError(f"`{str(value).lower()}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
     if isinstance(value, str):
-        m = _DURATION.match(value)
+        m = _DURATION.fullmatch(value)
         if m is None:
             raise ValueError(f"`{value}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
         value = float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
@@ -44,7 +49,7 @@ Duration = Annotated[
     WithJsonSchema({
         "anyOf": [
             {"type": "number", "exclusiveMinimum": 0},
-            {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$"},
+            {"type": "string", "pattern": DURATION_PATTERN},
         ],
         "description": "seconds, or a duration such as `30s`, `2m`, `1h`",
     }),
