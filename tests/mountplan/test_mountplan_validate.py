@@ -79,3 +79,15 @@ def test_not_a_mapping(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text("- session\n")
     assert _codes(path) == [("schema.model_type", f"{path}:1:1")]
+
+
+def test_malformed_module_entries_are_schema_errors_not_crashes(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("session:\n  orchestrator: loop-basic\n  context: {}\n"
+                    "tools:\n  - module: tool-x\n    instance_id: [a]\n  - module: tool-x\n    instance_id: [a]\n")
+    assert _codes(path) == [
+        ("schema.missing_field", f"{path}:3:12"),
+        ("schema.string_type", f"{path}:3:12"),  # neither a module id nor a module entry: both are named
+        ("schema.string_type", f"{path}:6:18"),
+        ("schema.string_type", f"{path}:8:18"),
+    ]

@@ -94,7 +94,7 @@ def _module_refs(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]
     session = data.get("session")
     if isinstance(session, dict):
         for key in ("orchestrator", "context"):
-            if isinstance(session.get(key), dict):
+            if isinstance(session.get(key), dict) and isinstance(session[key].get("module"), str):
                 yield ("session", key), session[key]
     for section in _MODULE_LISTS:
         items = data.get(section)
@@ -128,6 +128,8 @@ def _duplicates(doc: LoadedDocument, section: str) -> list[Diagnostic]:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("module"), str):
             continue
+        if not isinstance(item.get("instance_id"), str | None):
+            continue  # reported by the schema check
         key = (item["module"], item.get("instance_id"))
         if key in seen:
             out.append(_duplicate(doc, section, i, seen[key], item))
