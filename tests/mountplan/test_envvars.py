@@ -49,3 +49,12 @@ def test_syntax_checked_without_env() -> None:
     doc = load_yaml_text("a:\n  b: ok ${X}\n  c: bad ${X\n", "p.yaml")
     found = reference_diagnostics(doc.data, doc.positions)
     assert [(d.code, str(d.location)) for d in found] == [("mountplan.bad_env_reference", "p.yaml:3:6")]
+
+
+def test_whole_references_in_number_fields_read_as_plain_scalars() -> None:
+    """Only at the given paths, only a whole reference, and only to a number or true/false."""
+    doc = load_yaml_text("a: ${N}\nb: ${N}\nc: x${N}\nd: ${B}\ne: ${S}\nf: ${E}\n", "p.yaml")
+    env = {"N": "0x10", "B": "true", "S": "ten", "E": ""}
+    paths = {("a",), ("c",), ("d",), ("e",), ("f",)}
+    data, _ = expand_value(doc.data, env, doc.positions, scalars=paths)
+    assert data == {"a": 16, "b": "0x10", "c": "x0x10", "d": True, "e": "ten", "f": ""}

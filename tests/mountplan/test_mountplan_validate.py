@@ -91,3 +91,30 @@ def test_malformed_module_entries_are_schema_errors_not_crashes(tmp_path: Path) 
         ("schema.string_type", f"{path}:6:18"),
         ("schema.string_type", f"{path}:8:18"),
     ]
+
+
+def _found(path: Path, env: dict[str, str] | None = None) -> list[str]:
+    return [d.render() for d in validate_mount_plan_file(path, env=env)]
+
+
+def test_a_reference_where_no_string_can_stand_is_an_error_before_expansion(tmp_path: Path) -> None:
+    """A list, a mapping or a number spelt around a reference: no variable can make it valid."""
+    plan = _plan(tmp_path, (
+        "  - module: hooks-policy\n"
+        "    config:\n"
+        "      rules: [{id: r, deny: no}]\n"
+        "      enabled_events: ${EVENTS}\n"
+        "      decision_log: {path: d.jsonl, max_bytes: '${MB}000'}\n"
+    ))
+    found = _found(plan)
+    assert found[0].startswith(f"{plan}:8:23: error: `hooks[0].config.enabled_events`: input should be a valid list")
+    assert found[0].endswith("help: a reference expands to text, and text cannot stand here")
+    assert found[1].startswith(f"{plan}:9:48: error: `hooks[0].config.decision_log.max_bytes`: input should be "
+                               "a valid integer")
+    assert "only a whole reference such as `${NAME}` is read as a number" in found[1]
+    assert len(found) == 2
+
+
+def test_an_escaped_dollar_is_no_reference(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "  - module: hooks-policy\n    config: {rules: [{id: r, deny: no}], fail_mode: '$${X}'}\n")
+    assert _codes(plan) == [("schema.literal_error", f"{plan}:6:53")]

@@ -1,8 +1,8 @@
 """The JSON Schema patterns accept exactly the strings the Python checks accept.
 
-Sources and durations are checked in Python by regexes and parsers, and
-described in the published schema by ``pattern`` strings. Each pair must
-agree on every string. (Strings ending in a newline
+Sources, durations and ``${VAR}`` references are checked in Python by
+regexes and parsers, and described in the published schema by ``pattern``
+strings. Each pair must agree on every string. (Strings ending in a newline
 are left out: python-jsonschema searches with Python's ``re``, whose ``$``
 also matches before a final newline, unlike the ECMA-262 ``$`` of the JSON
 Schema spec; the Python checks refuse them.)
@@ -17,6 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hookgate.mountplan.configs.hooks_policy import DURATION_PATTERN, parse_duration
+from hookgate.mountplan.envvars import REFERENCE_PATTERN, WHOLE_REFERENCE_PATTERN, EnvRefError, find_refs, is_whole_ref
 from hookgate.mountplan.sources import SOURCE_PATTERN, SourceError, parse_source
 
 
@@ -33,6 +34,7 @@ SOURCE_PIECES = ("git+", "https", "ssh", "http", "://", "file:", "//", "/", "./"
                  "subdirectory=", "github.com", "org/repo", "v1", ":22", "user@", "pkg", "-name", "[re2]", ">=",
                  "==", "1.0", ",", "<2", " ", "${", "X", ":-", "}", "localhost", "٣")
 DURATION_PIECES = ("0", "1", "30", ".", "5", "ms", "s", "m", "h", " ", "\t", "-", "e3", "٣", "d")
+REFERENCE_PIECES = ("${", "}", "$$", "$", "X", "1", "_", ":-", "a", "{", " ")
 
 
 def _source_ok(text: str) -> bool:
@@ -70,7 +72,24 @@ def test_duration_pattern_is_parse_duration(text: str) -> None:
     assert (re.search(DURATION_PATTERN, text) is not None) == _duration_ok(text), text
 
 
-@pytest.mark.parametrize("pattern", [SOURCE_PATTERN, DURATION_PATTERN])
+def _refs(text: str) -> bool | None:
+    try:
+        return bool(find_refs(text))
+    except EnvRefError:
+        return None  # malformed: reported by its own check, refused by the pattern
+
+
+@given(_pieces(*REFERENCE_PIECES).filter(_no_final_newline))
+@example("$${X}")
+@example("$$${X}")
+@example("${1X}${Y}")
+@example("$a${Y}")
+def test_reference_patterns_are_find_refs(text: str) -> None:
+    assert (re.search(REFERENCE_PATTERN, text) is not None) == (_refs(text) is True), text
+    assert (re.search(WHOLE_REFERENCE_PATTERN, text) is not None) == is_whole_ref(text), text
+
+
+@pytest.mark.parametrize("pattern", [SOURCE_PATTERN, DURATION_PATTERN, REFERENCE_PATTERN, WHOLE_REFERENCE_PATTERN])
 def test_patterns_use_only_what_ecma_262_shares_with_python(pattern: str) -> None:
     """No named groups, no `\\d` (Unicode digits in Python), no possessive or atomic groups."""
     assert "(?P<" not in pattern and "\\d" not in pattern and "(?>" not in pattern

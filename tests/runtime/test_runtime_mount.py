@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from runtime_support import MODULE, amplifier_coordinator, handlers
 
+from hookgate.diagnostics import DiagnosticError
 from hookgate.kernel import Coordinator
 from hookgate.runtime import mount_plan
 
@@ -198,6 +199,35 @@ async def test_env_vars_expand_in_hook_config(write: Any, tmp_path: Path) -> Non
     )
     async with await mount_plan(plan, env={"POLICY_DIR": str(tmp_path)}) as mounted:
         assert mounted.hooks[0].registered == (("tool:pre", "hooks-policy", 7),)
+
+
+async def test_mounting_expands_and_checks_what_it_mounts(write: Any, tmp_path: Path) -> None:
+    """Session settings and hook configs are expanded and checked: a whole reference in a number field
+    reads as a number, a bad value names its variable, and a provider's reference (expanded by the host,
+    not by this mount) is left alone."""
+    plan = write(
+        "plan.yaml",
+        """\
+        session: {orchestrator: o, context: c, injection_size_limit: "${LIMIT}"}
+        providers:
+          - module: provider-x
+            source: "${PROVIDERS}/x"
+        hooks:
+          - module: hooks-policy
+            config:
+              rules: [{id: r, deny: blocked}]
+              priority: ${PRIO}
+        """,
+    )
+    async with await mount_plan(plan, env={"LIMIT": "100", "PRIO": "3"}) as mounted:
+        assert mounted.coordinator.injection_size_limit == 100
+        assert mounted.hooks[0].registered == (("tool:pre", "hooks-policy", 3),)
+    with pytest.raises(DiagnosticError) as caught:
+        await mount_plan(plan, env={"LIMIT": "100", "PRIO": "first"})
+    assert [d.render() for d in caught.value.diagnostics] == [
+        f"{plan}:9:17: error: `hooks[0].config.priority`: input should be a valid integer, unable to parse string "
+        "as an integer (expanded from `${PRIO}`) [schema.int_parsing]"
+    ]
 
 
 @pytest.fixture

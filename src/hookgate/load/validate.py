@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 from hookgate.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from hookgate.load.yaml import LoadedDocument, PathKey, PositionMap
 
-__all__ = ["data_path", "format_path", "model_keys", "validate_document", "validation_diagnostics"]
+__all__ = [
+    "data_path",
+    "format_path",
+    "model_keys",
+    "validate_document",
+    "validation_diagnostics",
+    "validation_findings",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -117,20 +124,39 @@ def validation_diagnostics(
     """Translate a pydantic error into positioned diagnostics (one per problem)."""
     out: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
+    for _, _, diagnostic in validation_findings(exc, model, data, positions, prefix=prefix):
+        if (str(diagnostic.location), diagnostic.message) in seen:
+            continue
+        seen.add((str(diagnostic.location), diagnostic.message))
+        out.append(diagnostic)
+    return out
+
+
+def validation_findings(
+    exc: ValidationError,
+    model: type[BaseModel],
+    data: Any,
+    positions: PositionMap,
+    *,
+    prefix: PathKey = (),
+) -> list[tuple[PathKey | None, str, Diagnostic]]:
+    """Every pydantic error as ``(path, type, diagnostic)``: ``path`` is the data path of the value the
+    error is about (None when it is about a key: a missing or an unknown one), ``type`` pydantic's error type.
+    Unlike :func:`validation_diagnostics`, nothing is merged."""
+    out: list[tuple[PathKey | None, str, Diagnostic]] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         path = data_path(data, loc)
         code, msg, hint = _message(err, format_path((*prefix, *path)), model, loc)
+        about: PathKey | None = None
         if err["type"] == "missing":
             where = positions.value((*prefix, *path[:-1]) if path and path[-1] == loc[-1] else (*prefix, *path))
         elif err["type"] == "extra_forbidden":
             where = positions.key((*prefix, *path))
         else:
-            where = positions.value((*prefix, *path))
-        if (str(where), msg) in seen:
-            continue
-        seen.add((str(where), msg))
-        out.append(Diagnostic(code, msg, where, help=hint))
+            about = (*prefix, *path)
+            where = positions.value(about)
+        out.append((about, err["type"], Diagnostic(code, msg, where, help=hint)))
     return out
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "PositionMap",
     "load_yaml_file",
     "load_yaml_text",
+    "plain_scalar",
 ]
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -109,6 +110,18 @@ def _core_scalar(tag: str, value: str) -> Any:
         return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
     special = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
     return special[value.lower()] if value.lower() in special else float(value)
+
+
+def plain_scalar(text: str) -> Any:
+    """``text`` read as a plain (unquoted) YAML 1.2 core-schema scalar, exactly as the loader reads one:
+    ``7`` → 7, ``0x1f`` → 31, ``1.5`` → 1.5, ``true`` → True, ``~`` → None; anything else stays the string."""
+    for tag, pattern in _FIRST_CHAR.get(text[:1], ()):
+        if pattern.fullmatch(text):  # not `match`: its `$` would also accept a trailing newline
+            try:
+                return _core_scalar(tag, text)
+            except ValueError:
+                return text
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,35 @@ default is reported as a diagnostic at the value that uses it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic
-from hookgate.load.yaml import PathKey, PositionMap
+from hookgate.load.yaml import PathKey, PositionMap, plain_scalar
 
-__all__ = ["EnvRef", "expand_value", "find_refs", "has_refs", "iter_strings", "reference_diagnostics"]
+__all__ = [
+    "REFERENCE_PATTERN",
+    "WHOLE_REFERENCE_PATTERN",
+    "EnvRef",
+    "expand_value",
+    "find_refs",
+    "has_refs",
+    "is_whole_ref",
+    "iter_strings",
+    "reference_diagnostics",
+]
 
 _TOKEN = re.compile(r"\$\$|\$\{(?P<body>[^}]*)\}|\$\{(?P<open>[^}]*)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}"
+#: JSON Schema ``pattern``: a string holding at least one well-formed reference (``$$`` escapes skipped);
+#: the text before it holds no ``${`` at all, so a malformed reference earlier fails the match as it fails
+#: :func:`find_refs`
+REFERENCE_PATTERN = r"^([^$]|\$\$|\$(?![{$]))*" + _REF
+#: JSON Schema ``pattern``: a string that is one reference and nothing else (``${N}``, ``${N:-7}``)
+WHOLE_REFERENCE_PATTERN = "^" + _REF + "$"
+_WHOLE = re.compile(_REF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +73,12 @@ def find_refs(text: str) -> list[EnvRef]:
                               m.start())
         refs.append(EnvRef(name, default if sep else None, m.start(), m.group(0)))
     return refs
+
+
+def is_whole_ref(value: object) -> bool:
+    """True when ``value`` is one well-formed reference and nothing else: the only form a field that
+    takes a number or ``true``/``false`` accepts, its expansion then read as YAML reads a plain scalar."""
+    return isinstance(value, str) and _WHOLE.fullmatch(value) is not None
 
 
 def has_refs(value: object) -> bool:
@@ -109,23 +133,32 @@ def expand_value(
     positions: PositionMap,
     *,
     prefix: PathKey = (),
+    scalars: Container[PathKey] = frozenset(),
 ) -> tuple[Any, list[Diagnostic]]:
     """``data`` with every reference replaced, plus diagnostics for bad or unset ones.
 
     Unset references expand to the empty string in the returned data, but
-    the caller must treat any diagnostic as a failure to mount.
+    the caller must treat any diagnostic as a failure to mount. At the paths
+    in ``scalars`` (whole references in fields that take a number or
+    ``true``/``false``, not a string) the expansion is read as YAML reads a
+    plain scalar, so ``${PRIO:-7}`` becomes ``7``; text that is no number or
+    boolean stays a string, for the field's type check to refuse.
     """
     diagnostics = reference_diagnostics(data, positions, prefix=prefix, env=env)
-    return _expand(data, env), diagnostics
+    return _expand(data, env, prefix, scalars), diagnostics
 
 
-def _expand(data: Any, env: Mapping[str, str]) -> Any:
+def _expand(data: Any, env: Mapping[str, str], path: PathKey, scalars: Container[PathKey]) -> Any:
     if isinstance(data, str):
-        return _expand_text(data, env)
+        text = _expand_text(data, env)
+        if path in scalars and is_whole_ref(data):
+            value = plain_scalar(text)
+            return value if isinstance(value, int | float) else text  # bool is an int; None stays ""
+        return text
     if isinstance(data, dict):
-        return {key: _expand(value, env) for key, value in data.items()}
+        return {key: _expand(value, env, (*path, key), scalars) for key, value in data.items()}
     if isinstance(data, list):
-        return [_expand(value, env) for value in data]
+        return [_expand(value, env, (*path, i), scalars) for i, value in enumerate(data)]
     return data
 
 

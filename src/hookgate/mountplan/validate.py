@@ -5,31 +5,60 @@ as much as possible: schema errors, malformed ``${VAR}`` references, module
 sources, duplicate mounts, each module's config against its schema, and for
 ``hooks-policy`` that its policy files exist and compile (inline rules too,
 at their positions in the plan) and that ``enabled_events`` names events.
+
+``${VAR}`` references. Without an environment a reference's value is not
+known, so a value holding one is checked only as far as its field allows:
+
+* where the field takes a string (free text, an enum such as ``fail_mode``,
+  a duration, a module source), any string with a reference is accepted;
+* where it takes only a number or ``true``/``false`` (``priority``,
+  ``max_bytes``), a value that is one whole reference (``${PRIO}``,
+  ``${PRIO:-7}``) is accepted, and its expansion is read the way YAML reads
+  a plain scalar (``7`` is an integer);
+* where it takes neither (a list, a mapping), a reference is an error:
+  expansion gives text, and text can never stand there.
+
+With an environment (:func:`expand_mount_plan`, what
+:func:`~hookgate.runtime.mount_plan` does) the references are expanded and
+the expanded plan gets every check, its errors naming the references the
+value came from.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from hookgate.diagnostics import Diagnostic, DiagnosticError
-from hookgate.load.validate import validation_diagnostics
+from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
+from hookgate.load.validate import validation_findings
 from hookgate.load.yaml import LoadedDocument, PathKey, load_yaml_file
-from hookgate.mountplan.configs.hooks_policy import DecisionLogHookConfig, HooksPolicyConfig
 from hookgate.mountplan.configs.registry import ConfigSchema, SchemaSourceError, find_config_schema
-from hookgate.mountplan.envvars import has_refs, reference_diagnostics
-from hookgate.mountplan.jsonschema_diag import json_schema_diagnostics
+from hookgate.mountplan.envvars import (
+    EnvRefError,
+    expand_value,
+    find_refs,
+    has_refs,
+    is_whole_ref,
+    iter_strings,
+    reference_diagnostics,
+)
+from hookgate.mountplan.jsonschema_diag import KIND_RANK, Finding, Kind, json_schema_findings
 from hookgate.mountplan.model import MountPlan
 from hookgate.mountplan.policy_check import check_events, check_policies
 from hookgate.mountplan.sources import SourceError, parse_source
 
-__all__ = ["validate_mount_plan", "validate_mount_plan_file"]
+__all__ = ["expand_mount_plan", "validate_mount_plan", "validate_mount_plan_file"]
 
 _MODULE_LISTS = ("providers", "tools", "hooks")
+#: pydantic error types of a string given where only a number or `true`/`false` goes (the `_parsing`
+#: ones come from third-party models that are not strict)
+_SCALAR_ERRORS = frozenset({"int_type", "float_type", "bool_type", "int_parsing", "float_parsing", "bool_parsing"})
+#: errors a reference never excuses: module ids name the mount (duplicates are judged by them)
+_NEVER_DEFERRED = frozenset({"bad_module_id"})
 
 
 def validate_mount_plan_file(
@@ -52,41 +81,221 @@ def validate_mount_plan(
 ) -> list[Diagnostic]:
     """Every problem in a loaded mount plan; ``env`` given = also report unset variables."""
     if not isinstance(doc.data, dict):
-        return [Diagnostic("schema.model_type", "a mount plan must be a mapping", doc.positions.value(()))]
+        return [_not_a_mapping(doc)]
+    refs = _references(doc.data)
     out = reference_diagnostics(doc.data, doc.positions, env=env)
-    out += _schema(doc)
-    for path, ref in _module_refs(doc.data):
-        out += _source_warning(ref, path, doc)
-        out += _module_config(ref, path, doc, base_dir=base_dir, schema_dirs=schema_dirs)
-    for section in _MODULE_LISTS:
-        out += _duplicates(doc, section)
+    skipped = {p for p in refs if _malformed(refs[p])}
+    out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped)
     return sorted(set(out), key=Diagnostic.sort_key)
 
 
-def _schema(doc: LoadedDocument) -> list[Diagnostic]:
+def expand_mount_plan(
+    doc: LoadedDocument,
+    env: Mapping[str, str],
+    *,
+    base_dir: Path,
+    schema_dirs: Sequence[Path] = (),
+    sections: Collection[str] | None = None,
+) -> tuple[LoadedDocument, list[Diagnostic]]:
+    """The plan with its ``${VAR}`` references expanded from ``env``, and every problem in it.
+
+    Only the top-level ``sections`` are expanded (None: all); references
+    elsewhere are checked as :func:`validate_mount_plan` checks them without
+    an environment. A whole reference in a field that takes a number or
+    ``true``/``false`` is read as YAML reads a plain scalar. A diagnostic
+    about an expanded value names the references it came from; a value with
+    an unset or malformed reference gets only that error.
+    """
+    if not isinstance(doc.data, dict):
+        return doc, [_not_a_mapping(doc)]
+    data: dict[str, Any] = doc.data
+    refs = _references(data)
+    chosen = set(data) if sections is None else set(sections) & set(data)
+    expanded = {p: text for p, text in refs.items() if p[0] in chosen}
+    out: list[Diagnostic] = []
+    for key, value in data.items():  # malformed references anywhere; unset ones where they are expanded
+        out += reference_diagnostics(value, doc.positions, prefix=(key,), env=env if key in chosen else None)
+    kinds = {p: kind for p, kind in _kinds(_schema_findings(doc, schema_dirs)).items() if p in expanded}
+    scalars = {p for p, kind in kinds.items() if kind == "scalar" and is_whole_ref(expanded[p])}
+    hints = {p: hint for p, kind in kinds.items() if (hint := _misplaced(expanded[p], kind)) is not None}
+    result = LoadedDocument({
+        key: expand_value(value, env, doc.positions, prefix=(key,), scalars=scalars)[0] if key in chosen else value
+        for key, value in data.items()
+    }, doc.positions)
+    skipped = {p for p, text in refs.items() if _malformed(text) or (p in expanded and _unset(text, env))}
+    out += _check(result, base_dir=base_dir, schema_dirs=schema_dirs,
+                  deferred={p: t for p, t in refs.items() if p not in expanded}, expanded=expanded, hints=hints,
+                  skipped=skipped)
+    return result, sorted(set(out), key=Diagnostic.sort_key)
+
+
+def _not_a_mapping(doc: LoadedDocument) -> Diagnostic:
+    return Diagnostic("schema.model_type", "a mount plan must be a mapping", doc.positions.value(()))
+
+
+def _references(data: Any) -> dict[PathKey, str]:
+    """Every string value holding a reference or a malformed one, by path (``$${X}`` holds neither)."""
+    return {path: text for path, text in iter_strings(data) if has_refs(text) and (_malformed(text) or find_refs(text))}
+
+
+def _malformed(text: str) -> bool:
     try:
-        MountPlan.model_validate(doc.data)
+        find_refs(text)
+    except EnvRefError:
+        return True
+    return False
+
+
+def _unset(text: str, env: Mapping[str, str]) -> bool:
+    return any(ref.default is None and ref.name not in env for ref in find_refs(text))
+
+
+def _check(
+    doc: LoadedDocument,
+    *,
+    base_dir: Path,
+    schema_dirs: Sequence[Path],
+    deferred: Mapping[PathKey, str],
+    expanded: Mapping[PathKey, str] | None = None,
+    hints: Mapping[PathKey, str] | None = None,
+    skipped: Collection[PathKey] = (),
+) -> list[Diagnostic]:
+    """Every check of ``doc``: values at ``deferred`` paths still hold references (checked only as far as
+    their fields allow), values at ``expanded`` paths came from references (their errors say so, with the
+    ``hints`` for references no value could have made valid), values at ``skipped`` paths already have a
+    reference error (they get no other)."""
+    expanded = expanded or {}
+    hints = hints or {}
+    findings = _schema_findings(doc, schema_dirs)
+    kinds = _kinds(findings)
+    out: list[Diagnostic] = []
+    for f in findings:
+        path = f.path
+        if path is None or (path not in deferred and path not in expanded):
+            out.append(f.diagnostic)
+        elif path in skipped:
+            continue
+        elif path in expanded:
+            out.append(_expanded_from(f.diagnostic, expanded[path], hints.get(path)))
+        elif (hint := _misplaced(deferred[path], kinds[path])) is not None:
+            out.append(_with_help(f.diagnostic, hint))
+    located = _located(doc, expanded, skipped)
+    for d in _semantic(doc, base_dir):
+        path = located.get(d.location) if d.location is not None else None
+        if path is None:
+            out.append(d)
+        elif path not in skipped:
+            out.append(_expanded_from(d, expanded[path], hints.get(path)))
+    return out
+
+
+def _kinds(findings: list[Finding]) -> dict[PathKey, Kind]:
+    """Per value path, what its field takes (the best any of its errors allows: union members are
+    alternatives)."""
+    kinds: dict[PathKey, Kind] = {}
+    for f in findings:
+        if f.path is not None:
+            best = kinds.get(f.path, "error")
+            kinds[f.path] = max(best, f.kind, key=KIND_RANK.__getitem__)
+    return kinds
+
+
+def _misplaced(text: str, kind: Kind) -> str | None:
+    """Why a value holding a reference fails whatever the variable holds (a hint), or None if it may pass."""
+    if kind == "string" or (kind == "scalar" and is_whole_ref(text)):
+        return None
+    if kind == "scalar":
+        return ("a reference expands to text; here only a whole reference such as `${NAME}` is read as a number "
+                "or `true`/`false`")
+    return "a reference expands to text, and text cannot stand here"
+
+
+def _with_help(d: Diagnostic, hint: str | None) -> Diagnostic:
+    return d if hint is None or d.help is not None else Diagnostic(d.code, d.message, d.location, d.severity, hint)
+
+
+def _expanded_from(d: Diagnostic, text: str, hint: str | None = None) -> Diagnostic:
+    """``d`` about a value expanded from ``text``: names the references; masks any secret the value put in
+    the message (a misplaced `${API_KEY}` must not print the key in a CI log)."""
+    from hookgate.policy.match.secrets import redact_secrets  # the detectors load only when a value expanded
+
+    names = ", ".join(f"`{ref.text}`" for ref in find_refs(text))
+    message = redact_secrets(f"{d.message} (expanded from {names})")
+    return _with_help(Diagnostic(d.code, message, d.location, d.severity, d.help), hint)
+
+
+def _located(doc: LoadedDocument, expanded: Mapping[PathKey, str], skipped: Collection[PathKey]
+             ) -> dict[Location, PathKey]:
+    """Locations of the expanded values, for diagnostics that carry only a location (policies, events).
+    Empty when the document has no real positions (a plan passed as a mapping)."""
+    if not expanded:
+        return {}
+    known = doc.positions.values
+    return {known[p]: p for p in expanded if p in known}
+
+
+# -- the checks ----------------------------------------------------------------------------------------
+
+
+def _schema_findings(doc: LoadedDocument, schema_dirs: Sequence[Path]) -> list[Finding]:
+    """The plan against its model, and each module's config against the module's config schema."""
+    out = _model_findings(MountPlan, doc.data, doc)
+    for path, ref in _module_refs(doc.data):
+        config = ref.get("config")
+        if config is not None and not isinstance(config, dict):
+            continue  # reported by the plan's model
+        try:
+            schema = find_config_schema(ref["module"], schema_dirs=schema_dirs)
+        except SchemaSourceError as exc:
+            out.append(Finding(Diagnostic("mountplan.bad_config_schema", str(exc),
+                                          doc.positions.value((*path, "module"))), None, "error"))
+            continue
+        if schema is not None:
+            out += _config_findings(schema, config or {}, (*path, "config"), doc)
+    return out
+
+
+def _model_findings(model: type[BaseModel], data: Any, doc: LoadedDocument, prefix: PathKey = ()) -> list[Finding]:
+    try:
+        model.model_validate(data)
     except ValidationError as exc:
-        found = validation_diagnostics(exc, MountPlan, doc.data, doc.positions)
-        return [d for d in found if not _deferred(d, doc)]
+        return [Finding(d, path, _pydantic_kind(kind))
+                for path, kind, d in validation_findings(exc, model, data, doc.positions, prefix=prefix)]
     return []
 
 
-def _deferred(diag: Diagnostic, doc: LoadedDocument) -> bool:
-    """A type error on a ``${VAR}`` value is decided at mount time, after expansion."""
-    if diag.code in ("schema.missing_field", "schema.unknown_field", "schema.bad_module_id"):
-        return False
-    paths = [p for p, loc in doc.positions.values.items() if loc == diag.location]
-    return any(has_refs(_at(doc.data, p)) for p in paths)
+def _pydantic_kind(error_type: str) -> Kind:
+    if error_type in _SCALAR_ERRORS:
+        return "scalar"
+    if error_type.endswith("_type") or error_type in _NEVER_DEFERRED:
+        return "error"
+    return "string"  # a literal, a pattern, a value check: the field takes some strings
 
 
-def _at(data: Any, path: PathKey) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
+def _config_findings(schema: ConfigSchema, config: dict[str, Any], prefix: PathKey,
+                     doc: LoadedDocument) -> list[Finding]:
+    if schema.json is not None:
+        return json_schema_findings(schema.json, config, doc.positions, prefix=prefix)
+    assert schema.model is not None
+    return _model_findings(schema.model, config, doc, prefix)
+
+
+def _semantic(doc: LoadedDocument, base_dir: Path) -> list[Diagnostic]:
+    """Sources, duplicate mounts, and what hookgate's own modules' configs name (policies, events)."""
+    out: list[Diagnostic] = []
+    for path, ref in _module_refs(doc.data):
+        out += _source_warning(ref, path, doc)
+        config = {} if ref.get("config") is None else ref["config"]
+        if not isinstance(config, dict):
+            continue
+        prefix: PathKey = (*path, "config")
+        if ref["module"] == "hooks-policy":
+            out += _hooks_policy(config, prefix, doc, base_dir)
+        elif ref["module"] == "hooks-decision-log" and isinstance(config.get("events"), list):
+            out += check_events(config["events"], doc.positions, prefix=(*prefix, "events"))
+    for section in _MODULE_LISTS:
+        out += _duplicates(doc, section)
+    return out
 
 
 def _module_refs(data: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
@@ -148,43 +357,6 @@ def _duplicate(doc: LoadedDocument, section: str, i: int, first: int, item: dict
     return Diagnostic("mountplan.duplicate_instance_id",
                       f"`{item['module']}` instance `{item['instance_id']}` is mounted twice in `{section}` "
                       f"(first at line {first_line})", doc.positions.value((section, i, "instance_id")))
-
-
-def _module_config(
-    ref: dict[str, Any], path: PathKey, doc: LoadedDocument, *, base_dir: Path, schema_dirs: Sequence[Path]
-) -> list[Diagnostic]:
-    config = ref.get("config", {})
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        return []  # reported by the schema check
-    try:
-        schema = find_config_schema(ref["module"], schema_dirs=schema_dirs)
-    except SchemaSourceError as exc:
-        return [Diagnostic("mountplan.bad_config_schema", str(exc), doc.positions.value((*path, "module")))]
-    if schema is None:
-        return []
-    prefix: PathKey = (*path, "config")
-    out = _config_schema(schema, config, prefix, doc)
-    if schema.model is HooksPolicyConfig:
-        out += _hooks_policy(config, prefix, doc, base_dir)
-    if schema.model is DecisionLogHookConfig and isinstance(config.get("events"), list):
-        out += check_events(config["events"], doc.positions, prefix=(*prefix, "events"))
-    return out
-
-
-def _config_schema(schema: ConfigSchema, config: dict[str, Any], prefix: PathKey,
-                   doc: LoadedDocument) -> list[Diagnostic]:
-    if schema.json is not None:
-        return [d for d in json_schema_diagnostics(schema.json, config, doc.positions, prefix=prefix)
-                if not _deferred(d, doc)]
-    assert schema.model is not None
-    try:
-        schema.model.model_validate(config)
-    except ValidationError as exc:
-        found = validation_diagnostics(exc, schema.model, config, doc.positions, prefix=prefix)
-        return [d for d in found if not _deferred(d, doc)]
-    return []
 
 
 def _hooks_policy(config: dict[str, Any], prefix: PathKey, doc: LoadedDocument, base_dir: Path) -> list[Diagnostic]:

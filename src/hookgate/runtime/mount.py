@@ -3,8 +3,10 @@
 The same file a security team reviews is the file that runs. Mounting goes
 in two passes:
 
-1. **prepare** every entry: ``${VAR}`` expansion (unset without a default is
-   an error), schema and semantic validation of the plan, each entry's source
+1. **prepare** every entry: ``${VAR}`` expansion of ``session:`` and
+   ``hooks:`` (unset without a default is an error; a whole reference in a
+   number field is read as a number), schema and semantic validation of the
+   expanded plan, each entry's source
    resolved and its code imported, each config checked and every policy
    compiled. Any problem in any entry raises one
    :class:`~hookgate.diagnostics.DiagnosticError` listing all of them at
@@ -29,9 +31,9 @@ from typing import Any
 from hookgate.diagnostics import Diagnostic, DiagnosticError, HookgateError
 from hookgate.kernel import Coordinator
 from hookgate.load import LoadedDocument, PositionMap, load_yaml_file
-from hookgate.mountplan.envvars import expand_value
+from hookgate.load.validate import validate_document
 from hookgate.mountplan.model import ModuleRef, MountPlan
-from hookgate.mountplan.validate import validate_mount_plan
+from hookgate.mountplan.validate import expand_mount_plan
 from hookgate.runtime.attach import MountedHook, attach_all
 from hookgate.runtime.builtin import BUILTIN_MODULES, PreparedPolicy
 from hookgate.runtime.decision_log import DECISION_LOG_MODULE, PreparedDecisionLog, shared_target
@@ -45,6 +47,8 @@ __all__ = ["MountedPlan", "PlanInput", "load_plan", "mount_plan"]
 PlanInput = str | os.PathLike[str] | Mapping[str, Any] | LoadedDocument
 log = logging.getLogger("hookgate.runtime")
 _DICT_FILE = "<mount plan>"
+#: the sections a mount expands: the hooks it mounts and the session settings its coordinator reads
+_EXPANDED = ("session", "hooks")
 
 
 @dataclass(eq=False)
@@ -115,22 +119,16 @@ async def mount_plan(
 
 
 def _checked(doc: LoadedDocument, folder: Path, env: Mapping[str, str]) -> tuple[LoadedDocument, MountPlan]:
-    if not isinstance(doc.data, dict):
-        raise DiagnosticError(
-            [Diagnostic("schema.model_type", "a mount plan must be a mapping", doc.positions.value(()))]
-        )
-    problems: list[Diagnostic] = []
-    hooks = doc.data.get("hooks")
-    if isinstance(hooks, list):
-        hooks, problems = expand_value(hooks, env, doc.positions, prefix=("hooks",))
-    expanded = LoadedDocument({**doc.data, "hooks": hooks} if "hooks" in doc.data else doc.data, doc.positions)
-    found = validate_mount_plan(expanded, base_dir=folder)
+    """The plan with ``session:`` and ``hooks:`` expanded (what hookgate mounts; providers and tools keep
+    their references for the host), validated as ``hookgate validate --check-env`` validates it."""
+    expanded, found = expand_mount_plan(doc, env, base_dir=folder, sections=_EXPANDED)
     for warning in (d for d in found if not d.is_error):
         log.warning("%s", warning.render())
-    problems += [d for d in found if d.is_error]
+    problems = [d for d in found if d.is_error]
     if problems:
         raise DiagnosticError(_unique(problems))
-    return expanded, MountPlan.model_validate(expanded.data)
+    mounted = {key: expanded.data[key] for key in _EXPANDED if key in expanded.data}
+    return expanded, validate_document(MountPlan, LoadedDocument(mounted, expanded.positions))
 
 
 def _prepare_all(
