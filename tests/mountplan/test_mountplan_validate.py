@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hookgate.load.yaml import load_yaml_file
 from hookgate.mountplan import validate_mount_plan_file
+from hookgate.mountplan.validate import expand_mount_plan
 
 POLICY = """\
 version: 1
@@ -118,3 +120,16 @@ def test_a_reference_where_no_string_can_stand_is_an_error_before_expansion(tmp_
 def test_an_escaped_dollar_is_no_reference(tmp_path: Path) -> None:
     plan = _plan(tmp_path, "  - module: hooks-policy\n    config: {rules: [{id: r, deny: no}], fail_mode: '$${X}'}\n")
     assert _codes(plan) == [("schema.literal_error", f"{plan}:6:53")]
+
+
+def test_a_module_id_cannot_be_a_reference(tmp_path: Path) -> None:
+    """Duplicates, config schemas and hookgate's own modules are all decided by the module id before any
+    variable is known, so a reference there is refused, with or without an environment."""
+    plan = _plan(tmp_path, "  - module: ${HOOK}\n    instance_id: ${ID:-a}\n")
+    message = ("`${HOOK}`: a module id cannot use a `${VAR}` reference [mountplan.reference_in_module_id]\n"
+               "  help: write the module id itself; put the variable part in `source:` or `config:`")
+    assert _found(plan) == [f"{plan}:5:13: error: {message}",
+                            f"{plan}:6:18: error: {message.replace('${HOOK}', '${ID:-a}', 1)}"]
+    doc = load_yaml_file(plan)
+    _, found = expand_mount_plan(doc, {"HOOK": "hooks-logging"}, base_dir=tmp_path)
+    assert [d.render() for d in found] == _found(plan)

@@ -15,8 +15,8 @@ known, so a value holding one is checked only as far as its field allows:
   ``max_bytes``), a value that is one whole reference (``${PRIO}``,
   ``${PRIO:-7}``) is accepted, and its expansion is read the way YAML reads
   a plain scalar (``7`` is an integer);
-* where it takes neither (a list, a mapping), a reference is an error:
-  expansion gives text, and text can never stand there.
+* where it takes neither (a list, a mapping) or a module id, a reference is
+  an error: expansion gives text, and text can never stand there.
 
 With an environment (:func:`expand_mount_plan`, what
 :func:`~hookgate.runtime.mount_plan` does) the references are expanded and
@@ -57,8 +57,6 @@ _MODULE_LISTS = ("providers", "tools", "hooks")
 #: pydantic error types of a string given where only a number or `true`/`false` goes (the `_parsing`
 #: ones come from third-party models that are not strict)
 _SCALAR_ERRORS = frozenset({"int_type", "float_type", "bool_type", "int_parsing", "float_parsing", "bool_parsing"})
-#: errors a reference never excuses: module ids name the mount (duplicates are judged by them)
-_NEVER_DEFERRED = frozenset({"bad_module_id"})
 
 
 def validate_mount_plan_file(
@@ -84,7 +82,8 @@ def validate_mount_plan(
         return [_not_a_mapping(doc)]
     refs = _references(doc.data)
     out = reference_diagnostics(doc.data, doc.positions, env=env)
-    skipped = {p for p in refs if _malformed(refs[p])}
+    out += _references_in_module_ids(refs, doc)
+    skipped = {p for p in refs if _malformed(refs[p])} | set(_module_id_paths(doc.data))
     out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped)
     return sorted(set(out), key=Diagnostic.sort_key)
 
@@ -115,6 +114,7 @@ def expand_mount_plan(
     out: list[Diagnostic] = []
     for key, value in data.items():  # malformed references anywhere; unset ones where they are expanded
         out += reference_diagnostics(value, doc.positions, prefix=(key,), env=env if key in chosen else None)
+    out += _references_in_module_ids(refs, doc)
     kinds = {p: kind for p, kind in _kinds(_schema_findings(doc, schema_dirs)).items() if p in expanded}
     scalars = {p for p, kind in kinds.items() if kind == "scalar" and is_whole_ref(expanded[p])}
     hints = {p: hint for p, kind in kinds.items() if (hint := _misplaced(expanded[p], kind)) is not None}
@@ -123,6 +123,7 @@ def expand_mount_plan(
         for key, value in data.items()
     }, doc.positions)
     skipped = {p for p, text in refs.items() if _malformed(text) or (p in expanded and _unset(text, env))}
+    skipped |= set(_module_id_paths(data))
     out += _check(result, base_dir=base_dir, schema_dirs=schema_dirs,
                   deferred={p: t for p, t in refs.items() if p not in expanded}, expanded=expanded, hints=hints,
                   skipped=skipped)
@@ -136,6 +137,27 @@ def _not_a_mapping(doc: LoadedDocument) -> Diagnostic:
 def _references(data: Any) -> dict[PathKey, str]:
     """Every string value holding a reference or a malformed one, by path (``$${X}`` holds neither)."""
     return {path: text for path, text in iter_strings(data) if has_refs(text) and (_malformed(text) or find_refs(text))}
+
+
+def _module_id_paths(data: dict[str, Any]) -> Iterator[PathKey]:
+    """Where module ids stand: the identity of a mount, which duplicates are judged by."""
+    session = data.get("session")
+    if isinstance(session, dict):
+        for key in ("orchestrator", "context"):
+            yield ("session", key)
+    for path, _ in _module_refs(data):
+        yield (*path, "module")
+        yield (*path, "instance_id")
+
+
+def _references_in_module_ids(refs: Mapping[PathKey, str], doc: LoadedDocument) -> list[Diagnostic]:
+    """A module id is never expanded-then-checked: duplicates, config schemas and the modules hookgate
+    provides are all decided by it before any variable is known."""
+    return [Diagnostic("mountplan.reference_in_module_id",
+                       f"`{refs[path]}`: a module id cannot use a `${{VAR}}` reference",
+                       doc.positions.value(path), help="write the module id itself; put the variable part in "
+                       "`source:` or `config:`")
+            for path in _module_id_paths(doc.data) if path in refs]
 
 
 def _malformed(text: str) -> bool:
@@ -267,7 +289,7 @@ def _model_findings(model: type[BaseModel], data: Any, doc: LoadedDocument, pref
 def _pydantic_kind(error_type: str) -> Kind:
     if error_type in _SCALAR_ERRORS:
         return "scalar"
-    if error_type.endswith("_type") or error_type in _NEVER_DEFERRED:
+    if error_type.endswith("_type"):
         return "error"
     return "string"  # a literal, a pattern, a value check: the field takes some strings
 
