@@ -225,8 +225,8 @@ async def test_mounting_expands_and_checks_what_it_mounts(write: Any, tmp_path: 
     with pytest.raises(DiagnosticError) as caught:
         await mount_plan(plan, env={"LIMIT": "100", "PRIO": "first"})
     assert [d.render() for d in caught.value.diagnostics] == [
-        f"{plan}:9:17: error: `hooks[0].config.priority`: input should be a valid integer, unable to parse string "
-        "as an integer (expanded from `${PRIO}`) [schema.int_parsing]"
+        f"{plan}:9:17: error: `hooks[0].config.priority`: input should be a valid integer, got `'first'` "
+        "(expanded from `${PRIO}`) [schema.int_type]"
     ]
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from hookgate.mountplan.sources import SOURCE_PATTERN, SourceError, parse_source
+from hookgate.mountplan.strict import NonNegativeInteger, StrictModel
 
 __all__ = ["MODULE_ID_PATTERN", "ModuleRef", "MountPlan", "SectionConfig", "SessionConfig"]
 
@@ -36,7 +37,7 @@ Source = Annotated[
                     "description": "git+https://…@ref, file://…, a path, or a package name"}),
 ]
 def _check_module_id(value: str) -> str:
-    if not _MODULE_ID.match(value):
+    if not _MODULE_ID.fullmatch(value):  # `match` would let `$` accept a trailing newline
         raise PydanticCustomError(
             "bad_module_id", "`{value}` is not a module id; use letters, digits, `.`, `_` and `-`", {"value": value}
         )
@@ -51,11 +52,7 @@ ModuleId = Annotated[
 Config = Annotated[dict[str, Any], Field(description="module config; string values may use ${VAR} / ${VAR:-default}")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ModuleRef(_Strict):
+class ModuleRef(StrictModel):
     """One module to mount; ``instance_id`` tells two mounts of the same module apart."""
 
     module: ModuleId
@@ -69,20 +66,20 @@ class ModuleRef(_Strict):
         return f"{self.module}#{self.instance_id}" if self.instance_id else self.module
 
 
-class SessionConfig(_Strict):
+class SessionConfig(StrictModel):
     orchestrator: ModuleId | ModuleRef
     context: ModuleId | ModuleRef
-    injection_budget_per_turn: int | None = Field(default=None, ge=0)
-    injection_size_limit: int | None = Field(default=None, ge=0)
+    injection_budget_per_turn: NonNegativeInteger | None = None
+    injection_size_limit: NonNegativeInteger | None = None
 
 
-class SectionConfig(_Strict):
+class SectionConfig(StrictModel):
     """Top-level ``orchestrator:`` / ``context:`` sections carry only config."""
 
     config: Config = Field(default_factory=dict)
 
 
-class MountPlan(_Strict):
+class MountPlan(StrictModel):
     """A whole mount plan (YAML or JSON)."""
 
     session: SessionConfig

@@ -1,8 +1,9 @@
 """Config models of hookgate's own hook modules (``hooks-policy``, ``hooks-decision-log``).
 
 These are the ``config:`` mappings of ``hooks:`` entries in a mount plan.
-They are strict (``extra="forbid"``) so a misspelt security setting such as
-``fail_mod: open`` is an error, not silently the default.
+They are strict (see :mod:`hookgate.mountplan.strict`): a misspelt security
+setting such as ``fail_mod: open`` is an error, not silently the default, and
+``priority: "5"`` or ``max_bytes: true`` is an error, not silently converted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from hookgate.mountplan.strict import Integer, StrictModel
 
 __all__ = [
     "DURATION_PATTERN",
@@ -56,11 +59,7 @@ Duration = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ApprovalConfig(_Strict):
+class ApprovalConfig(StrictModel):
     """How ``ask_user`` decisions are resolved.
 
     ``channel: auto`` uses the host's approval system when it has one, else
@@ -75,15 +74,15 @@ class ApprovalConfig(_Strict):
     grants_file: str | None = None
 
 
-class DecisionLogConfig(_Strict):
+class DecisionLogConfig(StrictModel):
     """Where decisions are appended as JSONL, with size-based rotation."""
 
     path: str
-    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
-    backups: int = Field(default=5, ge=0)
+    max_bytes: Integer = Field(default=10 * 1024 * 1024, gt=0)
+    backups: Integer = Field(default=5, ge=0)
 
 
-class HooksPolicyConfig(_Strict):
+class HooksPolicyConfig(StrictModel):
     """Config of the ``hooks-policy`` module: which policies gate which events, and how."""
 
     policies: list[str] = Field(default_factory=list, description="policy files, relative to the mount plan file")
@@ -91,7 +90,7 @@ class HooksPolicyConfig(_Strict):
         default=None, description="inline rules (a list of rules or a whole policy mapping)"
     )
     enabled_events: list[str] | None = Field(default=None, description="events to gate; default: every event")
-    priority: int = Field(default=-100, description="negative so policy hooks run before other hooks")
+    priority: Integer = Field(default=-100, description="negative so policy hooks run before other hooks")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     fail_mode: Literal["closed", "open"] = "closed"
     approval: ApprovalConfig = Field(default_factory=ApprovalConfig)
@@ -99,10 +98,10 @@ class HooksPolicyConfig(_Strict):
     workspace: str | None = None
 
 
-class DecisionLogHookConfig(_Strict):
+class DecisionLogHookConfig(StrictModel):
     """Config of the ``hooks-decision-log`` module (a log without a policy)."""
 
     path: str
-    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
-    backups: int = Field(default=5, ge=0)
+    max_bytes: Integer = Field(default=10 * 1024 * 1024, gt=0)
+    backups: Integer = Field(default=5, ge=0)
     events: list[str] | None = None
