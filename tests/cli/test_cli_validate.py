@@ -7,6 +7,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 WARN_ONLY = "tests/cases/broken/mp-source-unpinned.yaml"
@@ -151,6 +153,38 @@ def test_check_env(hookgate: Run, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "environment variable `HOOKGATE_TEST_SURELY_UNSET` is not set [mountplan.unset_variable]" in proc.stdout
     assert "HOOKGATE_TEST_URL" not in proc.stdout
+
+
+def test_check_env_validates_the_expanded_values(hookgate: Run, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "session: {orchestrator: loop-basic, context: context-simple}\n"
+        "hooks:\n"
+        "  - module: hooks-policy\n"
+        "    config:\n"
+        "      rules: [{id: r, deny: no}]\n"
+        "      approval: {timeout: '${HOOKGATE_TEST_TIMEOUT}'}\n"
+        "      priority: ${HOOKGATE_TEST_PRIORITY:-5}\n"
+    )
+    monkeypatch.setenv("HOOKGATE_TEST_TIMEOUT", "abc")
+    assert hookgate("validate", str(plan)).returncode == 0  # without --check-env: a reference may hold anything
+    proc = hookgate("validate", "--check-env", str(plan))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{plan}:6:27: error: `hooks[0].config.approval.timeout`: `abc` is not a duration; use seconds or a string "
+        "like `30s`, `2m`, `1h` (expanded from `${HOOKGATE_TEST_TIMEOUT}`) [schema.value_error]"
+    ]
+    monkeypatch.setenv("HOOKGATE_TEST_TIMEOUT", "45s")
+    assert hookgate("validate", "--check-env", str(plan)).returncode == 0
+    monkeypatch.setenv("HOOKGATE_TEST_PRIORITY", "5.5")
+    proc = hookgate("validate", "--check-env", "--format", "json", str(plan))
+    assert [(d["line"], d["column"], d["code"]) for d in json.loads(proc.stdout)] == [(7, 17, "schema.int_type")]
+
+
+def test_check_env_is_in_the_help(hookgate: Run) -> None:
+    text = " ".join(hookgate("validate", "--help").stdout.split())
+    assert "--check-env" in text and "checked again after expansion" in text
 
 
 def test_skip_unknown_for_pre_commit(hookgate: Run, tmp_path: Path) -> None:

@@ -133,3 +133,64 @@ def test_a_module_id_cannot_be_a_reference(tmp_path: Path) -> None:
     doc = load_yaml_file(plan)
     _, found = expand_mount_plan(doc, {"HOOK": "hooks-logging"}, base_dir=tmp_path)
     assert [d.render() for d in found] == _found(plan)
+    assert _found(plan, {"HOOK": "hooks-logging"}) == _found(plan)  # --check-env
+
+
+CHECKED = """\
+  - module: hooks-policy
+    config:
+      rules: [{id: r, deny: no}]
+      priority: ${PRIO:-7}
+      fail_mode: ${MODE:-closed}
+      approval: {timeout: "${T}"}
+      decision_log: {path: "${LOGS}/d.jsonl"}
+"""
+
+
+def test_with_an_environment_the_expanded_values_are_checked(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, CHECKED)
+    good = {"T": "30s", "LOGS": str(tmp_path)}
+    assert _found(plan, good) == []
+    assert _found(plan, {**good, "PRIO": "-3", "MODE": "open", "T": "90"}) == []
+    assert _found(plan, {**good, "T": "abc"}) == [
+        f"{plan}:10:27: error: `hooks[0].config.approval.timeout`: `abc` is not a duration; use seconds or a string "
+        "like `30s`, `2m`, `1h` (expanded from `${T}`) [schema.value_error]"
+    ]
+    assert _found(plan, {**good, "PRIO": "high", "MODE": "opne"}) == [
+        f"{plan}:8:17: error: `hooks[0].config.priority`: input should be a valid integer, got `'high'` "
+        "(expanded from `${PRIO:-7}`) [schema.int_type]",
+        f"{plan}:9:18: error: `hooks[0].config.fail_mode`: input should be 'closed' or 'open' "
+        "(expanded from `${MODE:-closed}`) [schema.literal_error]",
+    ]
+    assert [d.split(": error: ")[1] for d in _found(plan, {**good, "PRIO": "true"})] == [
+        "`hooks[0].config.priority`: input should be a valid integer, got `True` (expanded from `${PRIO:-7}`) "
+        "[schema.int_type]"
+    ]
+
+
+def test_an_unset_variable_is_the_only_error_at_its_value(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, CHECKED)
+    assert _found(plan, {"LOGS": str(tmp_path)}) == [
+        f"{plan}:10:27: error: environment variable `T` is not set [mountplan.unset_variable]\n"
+        "  help: set `T` or write `${T:-default}`"
+    ]
+
+
+def test_expanded_values_reach_the_semantic_checks(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, (
+        "  - module: hooks-policy\n"
+        "    config:\n"
+        "      policies: ['${POLICIES}/local.yaml']\n"
+        "      enabled_events: ['${EVENT}']\n"
+    ))
+    found = _found(plan, {"POLICIES": str(tmp_path / "nowhere"), "EVENT": "tool:pree"})
+    assert [line.split(": error: ")[0] for line in found] == [f"{plan}:7:18", f"{plan}:8:24"]
+    assert "(expanded from `${POLICIES}`) [mountplan.policy_not_found]" in found[0]
+    assert "(expanded from `${EVENT}`) [mountplan.unknown_event]" in found[1]
+
+
+def test_a_secret_put_in_a_message_by_a_variable_is_masked(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, CHECKED)
+    token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    found = _found(plan, {"T": token, "LOGS": str(tmp_path)})
+    assert len(found) == 1 and token not in found[0] and "[REDACTED:github_token]" in found[0]

@@ -202,9 +202,9 @@ async def test_env_vars_expand_in_hook_config(write: Any, tmp_path: Path) -> Non
 
 
 async def test_mounting_expands_and_checks_what_it_mounts(write: Any, tmp_path: Path) -> None:
-    """Session settings and hook configs are expanded and checked: a whole reference in a number field
-    reads as a number, a bad value names its variable, and a provider's reference (expanded by the host,
-    not by this mount) is left alone."""
+    """Session settings and hook configs are expanded and checked as `hookgate validate --check-env` checks
+    them: a whole reference in a number field reads as a number, a bad value names its variable, and a
+    provider's reference (expanded by the host, not by this mount) is left alone."""
     plan = write(
         "plan.yaml",
         """\

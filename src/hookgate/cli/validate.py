@@ -6,6 +6,8 @@ policies, a policy's includes) are relative to the current directory.
 
 Exit 0 when clean (warnings alone are clean unless ``--strict``), 1 when
 any error was found, 2 for usage or I/O errors and internal errors.
+``--check-env`` checks mount plans as a mount reads them: ``${VAR}``
+references expanded from the environment, then every check again.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-unknown", action="store_true",
                         help="skip named files that are not plans, policies or tests (for pre-commit)")
     parser.add_argument("--check-env", action="store_true",
-                        help="also report `${VAR}` references to unset environment variables")
+                        help="expand `${VAR}` references from the environment: a reference to an unset variable "
+                             "(without a `:-default`) is an error, and every expanded value is checked again after "
+                             "expansion, its errors naming the reference. Without it a reference is accepted "
+                             "wherever its expansion could be valid")
 
 
 @no_traceback

@@ -18,10 +18,11 @@ known, so a value holding one is checked only as far as its field allows:
 * where it takes neither (a list, a mapping) or a module id, a reference is
   an error: expansion gives text, and text can never stand there.
 
-With an environment (:func:`expand_mount_plan`, what
-:func:`~hookgate.runtime.mount_plan` does) the references are expanded and
-the expanded plan gets every check, its errors naming the references the
-value came from.
+With an environment (:func:`expand_mount_plan`: what ``hookgate validate
+--check-env`` and :func:`~hookgate.runtime.mount_plan` do) the references
+are expanded and the expanded plan gets every check, its errors naming the
+references the value came from. The published mount-plan JSON Schema says
+the same (see :mod:`hookgate.mountplan.schema`).
 """
 
 from __future__ import annotations
@@ -77,11 +78,17 @@ def validate_mount_plan(
     schema_dirs: Sequence[Path] = (),
     env: Mapping[str, str] | None = None,
 ) -> list[Diagnostic]:
-    """Every problem in a loaded mount plan; ``env`` given = also report unset variables."""
+    """Every problem in a loaded mount plan.
+
+    ``env`` given: references to unset variables are errors, and the plan is
+    checked as it reads after expansion (:func:`expand_mount_plan`).
+    """
+    if env is not None:
+        return expand_mount_plan(doc, env, base_dir=base_dir, schema_dirs=schema_dirs)[1]
     if not isinstance(doc.data, dict):
         return [_not_a_mapping(doc)]
     refs = _references(doc.data)
-    out = reference_diagnostics(doc.data, doc.positions, env=env)
+    out = reference_diagnostics(doc.data, doc.positions)
     out += _references_in_module_ids(refs, doc)
     skipped = {p for p in refs if _malformed(refs[p])} | set(_module_id_paths(doc.data))
     out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped)
