@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from hookgate.kernel import Coordinator
 from hookgate.load.yaml import load_yaml_file
 from hookgate.mountplan import validate_mount_plan_file
 from hookgate.mountplan.validate import expand_mount_plan
@@ -194,3 +197,17 @@ def test_a_secret_put_in_a_message_by_a_variable_is_masked(tmp_path: Path) -> No
     token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
     found = _found(plan, {"T": token, "LOGS": str(tmp_path)})
     assert len(found) == 1 and token not in found[0] and "[REDACTED:github_token]" in found[0]
+
+
+@pytest.mark.parametrize("value", [0, 1, 100])
+def test_injection_limits_are_what_hookgates_coordinator_takes(tmp_path: Path, value: int) -> None:
+    """`0` passed validation and then failed the mount with an internal error from the coordinator."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(f"session: {{orchestrator: o, context: c, injection_size_limit: {value}}}\n")
+    found = _codes(path)
+    try:
+        Coordinator(config={"session": {"orchestrator": "o", "context": "c", "injection_size_limit": value}})
+    except ValueError:
+        assert found == [("schema.greater_than", f"{path}:1:62")]
+    else:
+        assert found == []

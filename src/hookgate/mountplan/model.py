@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from hookgate.mountplan.sources import SOURCE_PATTERN, SourceError, parse_source
-from hookgate.mountplan.strict import NonNegativeInteger, StrictModel
+from hookgate.mountplan.strict import PositiveInteger, StrictModel
 
 __all__ = ["MODULE_ID_PATTERN", "ModuleRef", "MountPlan", "SectionConfig", "SessionConfig"]
 
@@ -67,10 +67,13 @@ class ModuleRef(StrictModel):
 
 
 class SessionConfig(StrictModel):
+    """Injection limits are positive or absent (unlimited): hookgate's coordinator refuses ``0``, which
+    another host might read as "unlimited" (see :mod:`hookgate.kernel.coordinator`)."""
+
     orchestrator: ModuleId | ModuleRef
     context: ModuleId | ModuleRef
-    injection_budget_per_turn: NonNegativeInteger | None = None
-    injection_size_limit: NonNegativeInteger | None = None
+    injection_budget_per_turn: PositiveInteger | None = None
+    injection_size_limit: PositiveInteger | None = None
 
 
 class SectionConfig(StrictModel):

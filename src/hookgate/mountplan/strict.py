@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-__all__ = ["Integer", "NonNegativeInteger", "StrictModel"]
+__all__ = ["Integer", "PositiveInteger", "StrictModel"]
 
 
 class StrictModel(BaseModel):
@@ -31,5 +31,5 @@ def _integral(value: Any) -> Any:
 
 #: an integer field: ints, and floats with no fractional part (as JSON Schema's "integer"); nothing else
 Integer = Annotated[int, BeforeValidator(_integral)]
-#: the same, ``>= 0`` (the bound inside, so it also lands in the JSON Schema of an ``X | None`` field)
-NonNegativeInteger = Annotated[int, Field(ge=0), BeforeValidator(_integral)]
+#: the same, ``> 0`` (the bound inside, so it also lands in the JSON Schema of an ``X | None`` field)
+PositiveInteger = Annotated[int, Field(gt=0), BeforeValidator(_integral)]
