@@ -250,3 +250,17 @@ def test_a_policy_hook_that_gates_nothing_is_warned_and_fails_strict(hookgate: R
     relaxed = hookgate("validate", str(plan))
     assert relaxed.returncode == 0 and "[plan.gates_nothing]" in relaxed.stdout
     assert hookgate("validate", "--strict", str(plan)).returncode == 1
+
+
+def test_the_mount_plan_docs_example_behaves_as_documented(hookgate: Run, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "mount-plans.md").read_text(encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(doc.split("```yaml\n", 1)[1].split("```", 1)[0])
+    (tmp_path / "policies").symlink_to(Path(__file__).resolve().parents[2] / "policies")
+    assert hookgate("validate", str(plan)).returncode == 0
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.setenv("APPROVAL_TIMEOUT", "abc")
+    shown = doc.split("$ APPROVAL_TIMEOUT=abc hookgate validate --check-env plan.yaml\n", 1)[1].split("```", 1)[0]
+    proc = hookgate("validate", "--check-env", str(plan), cwd=tmp_path)
+    assert proc.stdout.replace(f"{plan}:", "plan.yaml:") == shown
