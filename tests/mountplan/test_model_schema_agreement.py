@@ -59,21 +59,27 @@ ROOTS: list[tuple[PathKey, type[BaseModel]]] = [
     (("hooks", 0, "config"), BUILTIN_CONFIG_MODELS["hooks-policy"]),
     (("hooks", 1, "config"), BUILTIN_CONFIG_MODELS["hooks-decision-log"]),
 ]
+#: tried at every field
 VALUES: list[Any] = [
-    # strings that look like other types
-    "5", "-1", "2.0", "1e3", " 7 ", "true", "True", "false", "yes", "no", "on", "off", "1", "0", "null", "",
-    # durations, enums, sources, ids, paths
-    "30s", "2m", "1h", "500ms", "30", " 30s ", "0s", "0", "0.0s", "-5s", "30 s", "1d", "٣٠s",
-    "open", "closed", "deny", "allow", "auto", "info", "tool:pre",
-    "git+https://github.com/org/repo@v1", "git+https://github.com/org/repo", "git+https://github.com",
-    "git+http://github.com/org/repo@v1", "file:///abs/mods", "file://relative", "file:relative",
-    "./mods/x", "/abs/x", "~/x", "..", "pkg-name>=1.0", "pkg name", "https://example.com/x",
-    "abc", "has space", "-leading", "a.b_c-d",
-    # numbers and booleans
-    5, 0, -1, 1, 2.0, 2.5, 0.5, 1e3, -0.0, True, False, None,
-    # containers
-    [], ["x"], [5], [None], {}, {"k": "v"}, {"id": "r", "deny": "no"},
+    "5", "2.0", " 7 ", "true", "yes", "null", "", "abc", "30s", "open",  # strings that look like other types
+    5, 0, -1, 2.0, 2.5, 1e3, True, False, None,  # numbers and booleans
+    [], ["x"], [5], {}, {"k": "v"},  # containers
 ]
+#: tried where they mean something: the forms each kind of text field distinguishes
+BY_FIELD: dict[str, list[Any]] = {
+    "source": ["git+https://github.com/org/repo@v1", "git+https://github.com/org/repo", "git+https://github.com",
+               "git+http://github.com/org/repo@v1", "git+ssh://git@github.com/org/repo@0123abcd",
+               "file:///abs/mods", "file://relative", "file:relative", "./mods/x", "/abs/x", "~/x", "..",
+               "pkg-name>=1.0,<2", "pkg[extra]==1", "pkg name", "https://example.com/x"],
+    "timeout": ["2m", "1h", "500ms", "30", "0.5", " 30s ", "0s", "0", "0.0s", "-5s", "30 s", "1d", "٣٠s", "30S"],
+    "module": ["a.b_c-d", "-leading", "has space", "x٣"],
+    "instance_id": ["a.b_c-d", "-leading"],
+    "orchestrator": ["a.b_c-d", "-leading"],
+    "fail_mode": ["closed", "Open", "no"],
+    "log_level": ["debug", "warn"],
+    "channel": ["auto", "terminal", "deny-all"],
+    "default": ["deny", "allow", "ask"],
+}
 REFERENCES: list[Any] = ["${X}", "${X:-5}", "${X:-}", "x${X}", "${X}s", "${X}/mods", "$${X}", "$$", "${X}${Y}"]
 
 
@@ -158,12 +164,14 @@ def _policy_language(path: PathKey, value: Any) -> bool:
 
 
 def test_models_schema_and_validate_agree_on_every_field(tmp_path: Path) -> None:
-    cases = [(path, value) for path in LEAVES for value in VALUES if not _policy_language(path, value)]
+    cases = [(path, value) for path in LEAVES for value in [*VALUES, *BY_FIELD.get(str(path[-1]), [])]
+             if not _policy_language(path, value)]
     _write_cases(tmp_path / "cases", cases)
     validated = _validate_verdicts(tmp_path / "cases", len(cases))
     disagree = []
     for (path, value), by_validate in zip(cases, validated, strict=True):
-        by_models, by_schema = _models_accept(_with(path, value)), _schema_accepts(_with(path, value))
+        plan = _with(path, value)
+        by_models, by_schema = _models_accept(plan), _schema_accepts(plan)
         if not by_models == by_schema == by_validate:
             disagree.append(f"{'.'.join(map(str, path))} = {value!r}: models {by_models}, schema {by_schema}, "
                             f"validate {by_validate}")
