@@ -275,3 +275,14 @@ def test_a_secret_in_a_key_is_found_and_masked() -> None:
     two = {"ghp_" + "a" * 36: "first", "ghp_" + "b" * 36: "second"}
     masked = mask_secrets_in(two)  # two keys masked alike: both values kept, neither key shown
     assert sorted(masked.values()) == ["first", "second"] and not any("ghp_" in k for k in masked)
+
+
+def test_a_redacted_token_is_no_user_name_with_a_password() -> None:
+    """`[REDACTED:github_token]` has a colon: read as `user:password` in a URL's user info, it made
+    redaction find a secret in its own output."""
+    text = f"git clone https://{GHP}@github.com/o/r"
+    for replacement in ("[REDACTED:{detector}]", "<{detector}:masked>"):
+        once = redact_secrets(text, replacement=replacement)
+        assert GHP not in once and find_secrets(once) == [], once
+    once = redact_secrets(f"https://x:{GHP}@github.com")
+    assert once == "https://x:[REDACTED:github_token]@github.com" and find_secrets(once) == []

@@ -69,6 +69,10 @@ def _looks_random(value: str) -> bool:
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
+#: how a value that is not itself a credential starts: a reference ($TOKEN, ${TOKEN}, $(cat f),
+#: `cmd`, %TOKEN%) or a placeholder (<token>, {{token}}, [REDACTED], ***)
+_NOT_LITERAL = ("$", "%", "{", "<", "[", "*", "`")
+
 
 @dataclass(frozen=True, slots=True)
 class Detector:
@@ -138,8 +142,9 @@ _BUILTINS = (
     Detector(
         "url_password",
         "password in a URL's user info (scheme://user:password@host), not a reference such as ${TOKEN}",
-        r"(?:^|[^A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^/\s:@]{1,256}:([^/\s@]{1,256})@",
-        lambda value: not value.startswith(("$", "%", "{", "<", "*")),
+        # (a `[` or `<` is no user name: https://[REDACTED:github_token]@host is a token redacted)
+        r"(?:^|[^A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^/\s:@\[<]{1,256}:([^/\s@]{1,256})@",
+        lambda value: not value.startswith(_NOT_LITERAL),
     ),
     Detector(
         "generic_secret",
