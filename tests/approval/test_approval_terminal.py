@@ -166,6 +166,17 @@ def test_the_question_masks_secrets_and_folds_long_values() -> None:
     assert "line 3" in body and "line 4" not in body and "… (14 more lines)" in body and "line 19" in body
 
 
+def test_the_question_masks_as_the_policy_engine_does() -> None:
+    """The approval UI scans with the engine's detectors, the same way: a token in a dict key is
+    masked (the decision log and `secret` conditions read keys too), and a key id one character too
+    long is no AWS key here either."""
+    token = "ghp_" + "a1B2c3D4e5" * 4
+    request = ApprovalRequest(tool="web_fetch", arguments={"headers": {token: "x"}, "note": "AKIAIOSFODNN7EXAMPLEX"})
+    body = _text(PromptView(request, deadline=1, clock=lambda: 0.0, waiting=lambda: 0).body())
+    assert token not in body and '{"<github_token:masked>": "x"}' in body
+    assert "note: AKIAIOSFODNN7EXAMPLEX" in body
+
+
 def _text(fragments: Any) -> str:
     return "".join(text for _style, text, *_ in fragments)
 

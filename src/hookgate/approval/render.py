@@ -13,44 +13,44 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import re2
 
 from hookgate.approval.models import ApprovalRequest
-from hookgate.policy.match.secrets_detectors import DETECTORS, KEY_NAME
+from hookgate.policy.match.secrets_detectors import KEY_NAME
 
 __all__ = ["fold", "mask_text", "mask_value", "render_arguments", "render_request"]
 
 MASK = "••••••"
 _KEY = re2.compile(KEY_NAME)
-
-
-@lru_cache(maxsize=1)
-def _detectors() -> tuple[tuple[str, Any, Any], ...]:
-    return tuple((d.name, re2.compile(d.pattern), d.validate) for d in DETECTORS.values())
+_MASKED = "<{detector}:masked>"
 
 
 def mask_text(text: str) -> str:
     """``text`` with every detected credential replaced by ``<name:masked>``."""
-    for name, regex, validate in _detectors():
-        spans = [m.span(1) for m in regex.finditer(text) if validate is None or validate(m.group(1))]
-        for start, end in reversed(spans):
-            text = f"{text[:start]}<{name}:masked>{text[end:]}"
-    return text
+    # the policy engine's own scan (loaded with the first prompt): one merge of overlapping hits,
+    # the same trailing-boundary and context checks, whatever group a detector keeps its value in
+    from hookgate.policy.match.secrets import redact_secrets
+
+    return redact_secrets(text, None, _MASKED)
 
 
 def mask_value(value: Any, *, key: str | None = None) -> Any:
-    """A copy of ``value`` with secret-named keys hidden and detected credentials masked."""
+    """A copy of ``value`` with secret-named keys hidden and detected credentials masked (in keys too)."""
+    from hookgate.policy.match.secrets import mask_secrets_in
+
+    return mask_secrets_in(_hide_named(value, key), None, _MASKED)
+
+
+def _hide_named(value: Any, key: str | None) -> Any:
+    """Values under a credential-named key hidden whole; mappings as dicts, sequences as lists."""
     if key is not None and _KEY.fullmatch(key) and value not in (None, "", {}, []):
         return MASK
-    if isinstance(value, str):
-        return mask_text(value)
     if isinstance(value, Mapping):
-        return {k: mask_value(v, key=str(k)) for k, v in value.items()}
+        return {k: _hide_named(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [mask_value(v) for v in value]
+        return [_hide_named(v, None) for v in value]
     return value
 
 
