@@ -73,6 +73,32 @@ def test_secrets_in_approval_and_free_text_fields_are_masked(tmp_path, make_reco
     assert second.session_id == "sess-[REDACTED:aws_access_key]"
 
 
+def test_command_line_passwords_and_auth_headers_are_masked_on_disk(tmp_path) -> None:
+    """Only the credential is masked: the log still says whose it was and which scheme it used."""
+    data = {
+        "tool_name": "bash",
+        "tool_input": {
+            "command": "curl -u alice:Xk9pQ2vL -H 'Proxy-Authorization: Bearer pr0xy-t0ken' https://x.example",
+            "script": "wget --http-password=hunter2 -O- https://x.example/$(curl -u \"$U:$P\" x)",
+        },
+    }
+    decision = Decision("deny", rules=("no-passwords",), reason="curl -u alice:Xk9pQ2vL is not allowed")
+    with DecisionLog(tmp_path / "d.jsonl") as log:
+        log.record(event="tool:pre", data=data, decision=decision, latency_ns=10_000, include_input=True)
+    text = _raw(tmp_path / "d.jsonl")
+    for secret in ("Xk9pQ2vL", "pr0xy-t0ken", "hunter2"):
+        assert secret not in text
+    [record] = read_records([tmp_path / "d.jsonl"])
+    assert record.reason == "curl -u alice:[REDACTED:cli_password] is not allowed"
+    assert record.input is not None
+    logged = record.input["tool_input"]
+    assert logged["command"] == (
+        "curl -u alice:[REDACTED:cli_password] -H 'Proxy-Authorization: Bearer [REDACTED:http_auth_header]'"
+        " https://x.example"
+    )
+    assert logged["script"] == 'wget --http-password=[REDACTED:cli_password] -O- https://x.example/$(curl -u "$U:$P" x)'
+
+
 def test_credential_named_keys_are_masked_by_key_name() -> None:
     out = excerpt({"tool_input": {"password": "Zq8#kLm2!pR7vX4w", "user": "alice"}})
     assert out["tool_input"] == {"password": "[REDACTED:generic_secret]", "user": "alice"}

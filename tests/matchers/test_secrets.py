@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,6 +81,33 @@ FOUND = [
     ("generic_secret", "mysql --password=Xy7Pq2Lm9Rt4Vn8", "Xy7Pq2Lm9Rt4Vn8"),
     ("url_password", "curl https://admin:Xk9pQ2vLm7zR4wT@example.com/x", "Xk9pQ2vLm7zR4wT"),
     ("url_password", "DATABASE_URL=postgres://app:s3cret@db:5432/app", "s3cret"),
+    ("cli_password", "curl -u alice:Xk9pQ2vL https://api.example.com", "Xk9pQ2vL"),
+    ("cli_password", "curl --user alice:hunter2 https://x", "hunter2"),
+    ("cli_password", "curl -ualice:hunter2 https://x", "hunter2"),
+    ("cli_password", "curl --user=alice:hunter2 https://x", "hunter2"),
+    ("cli_password", "curl -sSu alice:hunter2 https://x", "hunter2"),  # in a cluster of short options
+    ("cli_password", "curl -x http://proxy:3128 --proxy-user bob:pr0xy https://x", "pr0xy"),
+    ("cli_password", "curl -U bob:pr0xy https://x", "pr0xy"),
+    ("cli_password", "curl -u 'alice:my pass' https://x", "my pass"),  # quoted: the blank is in the password
+    ("cli_password", 'curl -u "alice:my pass" https://x', "my pass"),
+    ("cli_password", "curl -u alice:'my pass' https://x", "'my pass'"),
+    ("cli_password", "curl '-u' 'alice:hunter2' https://x", "hunter2"),
+    ("cli_password", "curl -u \\\n  alice:hunter2 https://x", "hunter2"),  # a continued line
+    ("cli_password", "bash -c 'curl --user alice:hunter2 https://x'", "hunter2"),
+    ("cli_password", "wget --password=hunter2 https://x", "hunter2"),
+    ("cli_password", "wget --user=alice --http-password=hunter2 https://x", "hunter2"),
+    ("cli_password", "wget --ftp-password hunter2 ftp://x", "hunter2"),
+    ("cli_password", "wget --proxy-password='s3 cret' https://x", "'s3 cret'"),
+    ("cli_password", "curl --oauth2-bearer t0ken-Xk9pQ2 https://x", "t0ken-Xk9pQ2"),
+    ("cli_password", '["curl", "-u", "alice:hunter2"]', "hunter2"),  # an argument list shown as JSON
+    ("http_auth_header", "curl -H 'Authorization: Basic dXNlcjpwYXNz' https://x", "dXNlcjpwYXNz"),
+    ("http_auth_header", 'curl -H "authorization:basic dXNlcjpwYXNz" https://x', "dXNlcjpwYXNz"),
+    ("http_auth_header", "curl -H 'Authorization: Bearer s3cr3t' https://x", "s3cr3t"),
+    ("http_auth_header", "Proxy-Authorization:   Bearer   tok3n-x", "tok3n-x"),
+    ("http_auth_header", "GET / HTTP/1.1\r\nAuthorization: Token 9f86d081884c\r\nHost: x", "9f86d081884c"),
+    ("http_auth_header", '{"Authorization": "Basic dXNlcjpwYXNz"}', "dXNlcjpwYXNz"),
+    ("http_auth_header", '[["Authorization", "Basic dXNlcjpwYXNz"]]', "dXNlcjpwYXNz"),  # header pairs as JSON
+    ("http_auth_header", "requests.get(u, headers={'Authorization': 'Bearer Zq8x-Lp3v-R7mT'})", "Zq8x-Lp3v-R7mT"),
 ]
 
 BENIGN = [
@@ -100,6 +129,41 @@ BENIGN = [
     "uuid: 550e8400-e29b-41d4-a716-446655440000",
     "git clone https://x:${TOKEN}@github.com/o/r",  # a reference, not the password
     "https://user@example.com/a:b@c",
+    # credentials by reference, a user alone, and options that only look like `-u user:password`
+    "curl -u alice https://x",  # curl asks for the password
+    "curl -u alice: https://x",
+    "curl --negotiate -u : https://x",
+    'curl -u "$API_USER:$API_PASS" https://x',
+    "curl -u $API_USER:$API_PASS https://x",
+    "curl -u alice:${TOKEN} https://x",
+    'curl -u "alice:$(cat ~/.pw)" https://x',
+    "curl -u alice:$(cat ~/.pw) https://x",
+    'curl -u alice:"$PASS" https://x',
+    "curl -u alice:`cat pw` https://x",
+    "curl -u alice:%PASS% https://x",
+    'curl -u "$CREDENTIALS" https://x',
+    "curl --user-agent 'Mozilla/5.0 (X11; Linux x86_64)' https://x",
+    "wget --password=$WGET_PW https://x",
+    "wget --password=<password> https://x",
+    "usage: fetch [--user USER:PASSWORD] [--password PASSWORD]",
+    "Pass --password on the command line only in tests, or --user alice and let curl ask.",
+    "docker run -u 1000:1000 img",
+    "docker run --user root:root img",
+    'docker run --user "$(id -u):$(id -g)" img',
+    "date -u +%H:%M:%S",
+    "rsync -avu backup:/srv/data/ ./data/",
+    "pip install -U git+https://github.com/o/r",
+    "git push -u origin HEAD:main",
+    'curl -H "Authorization: Bearer $TOKEN" https://x',
+    'curl -H "Authorization: Bearer ${TOKEN}" https://x',
+    'curl -H "Authorization: Basic $(printf alice:pw | base64)" https://x',
+    "Authorization: Bearer <token>",
+    "Authorization: Bearer YOUR_API_TOKEN",
+    "Authorization: Bearer token",
+    "Authorization: Basic dXNlcjo=",  # base64 of `user:`, no password
+    "headers: {Authorization: `Bearer ${token}`}",
+    "Authorization: Bearer\nContent-Type: text/plain",
+    "Authorization, Bearer tokens and basic auth are covered below.",
     "",
 ]
 
@@ -277,12 +341,38 @@ def test_a_secret_in_a_key_is_found_and_masked() -> None:
     assert sorted(masked.values()) == ["first", "second"] and not any("ghp_" in k for k in masked)
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("curl -u alice:hunter2 https://x", "curl -u alice:*** https://x"),
+        ("curl -u 'alice:my pass' https://x", "curl -u 'alice:***' https://x"),
+        ("wget --http-password=hunter2 https://x", "wget --http-password=*** https://x"),
+        ("curl -u alice:pw1 --proxy-user bob:pw2 https://x", "curl -u alice:*** --proxy-user bob:*** https://x"),
+        ("curl -H 'Authorization: Basic dXNlcjpwYXNz' https://x", "curl -H 'Authorization: Basic ***' https://x"),
+        ("Proxy-Authorization: Bearer s3cr3t\r\nHost: x", "Proxy-Authorization: Bearer ***\r\nHost: x"),
+        ("clé → curl -u alice:pässwörd ✓", "clé → curl -u alice:*** ✓"),
+    ],
+)
+def test_only_the_credential_is_masked_so_a_reviewer_sees_what_it_was(text: str, masked: str) -> None:
+    assert redact_secrets(text, replacement="***") == masked
+
+
+def test_every_detector_and_group_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "policy-language.md").read_text(encoding="utf-8")
+    assert [name for name in [*DETECTORS, *ALIASES] if f"`{name}`" not in doc] == []
+
+
+def test_the_passwords_alias() -> None:
+    assert ALIASES["passwords"] == ("url_password", "cli_password")
+    text = "curl -u alice:hunter2 -H 'Authorization: Basic dXNlcjpwYXNz' https://bob:s3cret@x"
+    assert [h.detector for h in find_secrets(text, ["passwords"])] == ["cli_password", "url_password"]
+
+
 def test_a_redacted_token_is_no_user_name_with_a_password() -> None:
-    """`[REDACTED:github_token]` has a colon: read as `user:password` in a URL's user info, it made
-    redaction find a secret in its own output."""
-    text = f"git clone https://{GHP}@github.com/o/r"
-    for replacement in ("[REDACTED:{detector}]", "<{detector}:masked>"):
-        once = redact_secrets(text, replacement=replacement)
-        assert GHP not in once and find_secrets(once) == [], once
-    once = redact_secrets(f"https://x:{GHP}@github.com")
-    assert once == "https://x:[REDACTED:github_token]@github.com" and find_secrets(once) == []
+    """`[REDACTED:github_token]` has a colon: read as `user:password` it made redaction find a secret
+    in its own output (a token in a URL's user info, or after -u)."""
+    for text in (f"git clone https://{GHP}@github.com/o/r", f"curl -u {GHP}:x-oauth-basic https://api.github.com"):
+        for replacement in ("[REDACTED:{detector}]", "<{detector}:masked>"):
+            once = redact_secrets(text, replacement=replacement)
+            assert GHP not in once and find_secrets(once) == [], once
+    assert redact_secrets(f"https://x:{GHP}@github.com") == "https://x:[REDACTED:github_token]@github.com"

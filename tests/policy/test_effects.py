@@ -154,3 +154,29 @@ def test_a_credential_in_an_event_value_is_masked_in_the_prompt() -> None:
     assert token not in shown and shown == "Push: git push https://x:<github_token:masked>@github.com/o/r main?"
     long = compile_template("{x}").render({"x": "a" * 289 + " " + token + " " + "b" * 400})  # straddling the cut
     assert "ghp_" not in long and "A1b2C3" not in long  # masked before the cut, whatever part of it shows
+
+
+def test_a_password_on_the_command_line_or_in_a_header_is_masked_in_the_prompt(tmp_path: Path) -> None:
+    """Only the credential: `curl -u alice:` and `Authorization: Basic ` stay, so the person asked
+    still sees what the command sends; a reference to a password is shown as it is."""
+    plan = plan_of(tmp_path, """
+    - id: ask-fetch
+      tool: [bash, web_fetch]
+      ask: "Run {tool_input.command} with headers {tool_input.headers}?"
+    """)
+
+    def prompt(tool_input: dict[str, Any]) -> str:
+        decision = plan.evaluate("tool:pre", {"tool_name": "bash", "tool_input": tool_input})
+        assert decision.approval is not None
+        return decision.approval.prompt
+
+    headers = {"Authorization": "Basic dXNlcjpwYXNz"}
+    shown = prompt({"command": "curl --user alice:hunter2 https://x", "headers": headers})
+    assert shown == ('Run curl --user alice:<cli_password:masked> https://x with headers '
+                     '{"Authorization": "Basic <http_auth_header:masked>"}?')
+    shown = prompt({"command": ["curl", "-u", "alice:hunter2"], "headers": {"authorization": "Bearer ${TOKEN}"}})
+    assert shown == ('Run ["curl", "-u", "alice:<cli_password:masked>"] with headers '
+                     '{"authorization": "Bearer ${TOKEN}"}?')
+    assert "hunter2" not in prompt({"command": "curl -u \\\n  'alice:hunter2' https://x", "headers": {}})
+    assert prompt({"command": 'curl -u "$USER:$PASS" https://x', "headers": {}}) == (
+        'Run curl -u "$USER:$PASS" https://x with headers {}?')

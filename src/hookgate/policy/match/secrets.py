@@ -132,12 +132,28 @@ def _locate(detector: Detector, regex: Any, data: bytes) -> list[SecretHit]:
     so adjacent tokens are all found; the trailing boundary is checked here). Byte offsets."""
     hits: list[SecretHit] = []
     for m in regex.finditer(data):
-        start, end = m.span(1) if m.lastindex else m.span()
+        start, end = _value_span(m)
         if end < len(data) and chr(data[end]) in detector.stop:
             continue
-        if detector.validate is None or detector.validate(data[start:end].decode("utf-8", "replace")):
+        value = data[start:end].decode("utf-8", "replace")
+        if detector.validate is not None and not detector.validate(value):
+            continue
+        if detector.validate_in_context is None or detector.validate_in_context(
+            data[m.start() : start].decode("utf-8", "replace"), value
+        ):
             hits.append(SecretHit(detector.name, start, end))
     return hits
+
+
+def _value_span(m: Any) -> tuple[int, int]:
+    """The first group that took part in the match (a pattern with alternatives may keep the value
+    in a different group in each), else the whole match."""
+    for group in range(1, (m.re.groups if m.lastindex else 0) + 1):
+        span: tuple[int, int] = m.span(group)
+        if span[0] >= 0:
+            return span
+    whole: tuple[int, int] = m.span()
+    return whole
 
 
 def _to_chars(hit: SecretHit, data: bytes) -> SecretHit:

@@ -1,15 +1,20 @@
 """The built-in secret detectors: one RE2 pattern per kind of credential.
 
 Each pattern is written for RE2 (no look-around), so a detector whose value
-must stop at a token boundary captures the value in group 1 and the scanner
+must stop at a token boundary captures the value in a group and the scanner
 reports that group's span. Vendor tokens have fixed prefixes and are reported
 as they are; assignment-style detectors (``aws_secret_key``,
 ``generic_secret``) additionally pass a Shannon-entropy gate so that
 ``password = os.environ["PW"]`` or ``token: <your-token>`` is not a secret.
+Credentials whose place says what they are (a URL's user info, ``curl -u``,
+an ``Authorization`` header) need no entropy, only not to be a reference
+such as ``$TOKEN`` or a placeholder such as ``<token>``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections import Counter
@@ -69,21 +74,126 @@ def _looks_random(value: str) -> bool:
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
+# -- credentials on a command line and in an HTTP Authorization header -----------------
+
+#: a blank, or a shell line continuation (``curl -u \⏎ alice:pw`` is one command)
+_SP = r"(?:[ \t]|\\\r?\n)"
+#: one piece of a shell word: a bare character, a backslash escape, or a quoted string
+_WORD_PART = r"""(?:[^\s'"`;&|<>()\\]|\\[^\n]|'[^'\n]*'|"[^"\n]*")"""
+#: the same without a colon: the user name of ``user:password`` (nor a `[` or `<`: in
+#: ``-u [REDACTED:github_token]`` a redaction is not a user name and a password)
+_USER_PART = r"""(?:[^\s'"`;&|<>()\\:\[]|\\[^\n:\[<]|'[^'\n:\[<]*'|"[^"\n:\[<]*")"""
+#: an option word (``-u``, ``--user``) starts after a blank or a quote
+_OPT_START = r"""(?:^|[\s'"])"""
+#: then a short option takes its value attached or in the next word, the option itself perhaps
+#: quoted (``'-u' 'alice:pw'``); a long one takes ``=value`` or the next word
+#: (``['-u', 'alice:pw']`` is an argument list shown as JSON or Python)
+_NEXT_ITEM = r"""['"][ \t]*,[ \t]*"""
+_SHORT_OPT_END = r"""(?:['"]""" + _SP + r"+|" + _NEXT_ITEM + "|" + _SP + r"*)"
+_LONG_OPT_END = r"""(?:['"]?=|['"]?""" + _SP + r"+|" + _NEXT_ITEM + ")"
+_CLI_PASSWORD = (
+    # curl -u / -U / --user / --proxy-user user:password (also in clusters, -su): the password is
+    # group 1 when the colon is outside quotes, 2 or 3 when it is inside ('alice:pw' / "alice:pw")
+    _OPT_START
+    + r"(?:-[uU]" + _SHORT_OPT_END
+    + r"|-[A-Za-z0-9]{1,8}[uU](?:['\"]?" + _SP + r"+|" + _NEXT_ITEM + ")"  # a cluster's value is the next word
+    + r"|--(?:proxy-)?user" + _LONG_OPT_END + r")"
+    + _USER_PART
+    + r"""*(?::(""" + _WORD_PART + r"""+)|'[^'\n:\[<]*:([^'\n]+)|"[^"\n:\[<]*:([^"\n]+))"""
+    # --password, --http-password, --ftp-password, --proxy-password (wget), --oauth2-bearer (curl)
+    + r"|" + _OPT_START
+    + r"--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)" + _LONG_OPT_END
+    + r"(" + _WORD_PART + r"+)"
+)
+#: an Authorization or Proxy-Authorization header (raw, `-H '…'`, or a quoted key of JSON or a
+#: Python dict, or the first of a pair): the credential after the scheme is group 1
+_HTTP_AUTH = (
+    r"""(?i:authorization)\\?["']?[ \t]*[:=,][ \t]*\\?["'`]?[ \t]*"""
+    r"(?i:basic|bearer|token|bot|apikey|key|oauth|ssws|negotiate|ntlm)[ \t]+"
+    r"""([^\s'"`\\,;]+)"""
+)
+
 #: how a value that is not itself a credential starts: a reference ($TOKEN, ${TOKEN}, $(cat f),
-#: `cmd`, %TOKEN%) or a placeholder (<token>, {{token}}, [REDACTED], ***)
+#: `cmd`, %TOKEN%), a placeholder (<token>, {{token}}, [REDACTED], ***) or, for a command-line
+#: value, the next option (-v) or a path (rsync -u host:/srv, pip install -U git+https://)
 _NOT_LITERAL = ("$", "%", "{", "<", "[", "*", "`")
+_NOT_CLI_VALUE = (*_NOT_LITERAL, "-", "/", "~")
+#: an all-capitals name stands for a value in usage text (--password PASSWORD, Bearer YOUR_TOKEN)
+_METAVAR = re.compile(r"[A-Z]+(?:[_\-][A-Z]+)*")
+#: a short number after `-u name:` is a group id (docker run -u 1000:1000), not a password
+_GROUP_ID = re.compile(r"[0-9]{1,5}")
+#: the user name that ends the text before a password (`-u alice:`, `--user='alice:`, `-u 'alice':`)
+_USER_BEFORE = re.compile(r"""([^\s'"=,:]*)['"]?:['"]?\Z""")
+_PROSE_WORD = re.compile(r"[a-z]+")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+#: a header credential this long is a token even if it reads like a word
+_LONG_TOKEN = 20
+
+
+def _unquoted(value: str) -> str:
+    return value.strip("'\"")
+
+
+def _cli_password(value: str) -> bool:
+    """A literal password on a command line: not a reference, placeholder, option, path or group id."""
+    value = _unquoted(value)
+    return (
+        bool(value)
+        and not value.startswith(_NOT_CLI_VALUE)
+        and _METAVAR.fullmatch(value) is None
+        and _GROUP_ID.fullmatch(value) is None
+    )
+
+
+def _cli_password_in_context(before: str, value: str) -> bool:
+    """Not ``-u node:node`` (a password that repeats the user name reads as docker's ``user:group``,
+    and would be no secret), nor a lower-case word after ``--password`` and a blank (prose: "pass
+    --password on the command line"; ``--password=word`` and a quoted word still count)."""
+    if before[-1:].isspace():
+        return _PROSE_WORD.fullmatch(value) is None
+    user = _USER_BEFORE.search(before)
+    return user is None or user.group(1) != _unquoted(value)
+
+
+def _basic_password(value: str) -> bool | None:
+    """For base64 of ``user:password``, whether the password is non-empty; ``None`` if not that shape."""
+    if not _BASE64.fullmatch(value):
+        return None
+    try:
+        text = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if ":" not in text or not text.isprintable():
+        return None
+    return text.partition(":")[2] != ""
+
+
+def _auth_credential(value: str) -> bool:
+    """The credential of an Authorization header: ``Basic`` base64 of ``user:password`` with a
+    password (``user:`` alone is no secret), or a token that is not a reference, placeholder or a
+    plain word (``Bearer token`` in prose)."""
+    if value.startswith(_NOT_LITERAL) or _METAVAR.fullmatch(value):
+        return False
+    basic = _basic_password(value)
+    if basic is not None:
+        return basic
+    return len(value) >= _LONG_TOKEN or _IDENTIFIER.fullmatch(value) is None
 
 
 @dataclass(frozen=True, slots=True)
 class Detector:
-    """One named detector. The value is group 1 (else the whole match); it is rejected if
-    followed by a ``stop`` character (RE2 has no look-ahead) or if ``validate`` says no."""
+    """One named detector. The value is the first group that took part in the match (else the
+    whole match: a pattern with alternatives may keep it in a different group in each); it is
+    rejected if followed by a ``stop`` character (RE2 has no look-ahead) or if ``validate`` (or
+    ``validate_in_context``) says no."""
 
     name: str
     description: str
     pattern: str
     validate: Callable[[str], bool] | None = None
     stop: frozenset[str] = frozenset()
+    #: also asked, with the text the match read before the value (``-u alice:``) and the value
+    validate_in_context: Callable[[str, str], bool] | None = None
 
 
 _BUILTINS = (
@@ -147,6 +257,22 @@ _BUILTINS = (
         lambda value: not value.startswith(_NOT_LITERAL),
     ),
     Detector(
+        "cli_password",
+        "password given as a command-line option: curl -u/--user/--proxy-user user:password,"
+        " --password, --http-password, --ftp-password, --proxy-password, --oauth2-bearer;"
+        " not a reference such as $PASS or $(cat file), nor a user alone (-u alice)",
+        _CLI_PASSWORD,
+        _cli_password,
+        validate_in_context=_cli_password_in_context,
+    ),
+    Detector(
+        "http_auth_header",
+        "credential of an Authorization or Proxy-Authorization header (Basic, Bearer, Token, …),"
+        " raw, in curl -H or as a header dict; not a reference such as $TOKEN",
+        _HTTP_AUTH,
+        _auth_credential,
+    ),
+    Detector(
         "generic_secret",
         f"high-entropy value (≥ {GENERIC_MIN_LENGTH} chars, ≥ {GENERIC_MIN_ENTROPY} bits/char) assigned to a"
         " key/token/secret/password name, or after `Bearer`",
@@ -163,5 +289,6 @@ ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "aws": ("aws_access_key", "aws_secret_key"),
         "aws_key": ("aws_access_key", "aws_secret_key"),
         "tokens": ("github_token", "gitlab_token", "slack_token", "jwt", "anthropic_key", "openai_key"),
+        "passwords": ("url_password", "cli_password"),
     }
 )
