@@ -177,6 +177,23 @@ def test_the_question_masks_as_the_policy_engine_does() -> None:
     assert "note: AKIAIOSFODNN7EXAMPLEX" in body
 
 
+def test_the_question_masks_a_command_line_password_and_an_auth_header_but_keeps_their_names() -> None:
+    """The approval UI masks with the policy engine's scan: a password quoted after `-u` (kept in
+    another group of the detector's pattern than a bare one), a header dict's value, an argv item."""
+    request = ApprovalRequest(
+        tool="web_fetch",
+        arguments={"command": "curl -u 'alice:my pass' https://api", "argv": ["wget", "--http-password", "hunter2"],
+                   "headers": {"Authorization": "Basic dXNlcjpwYXNz", "Accept": "text/plain"}},
+        prompt="Fetch with curl -u alice:hunter2 now?",
+    )
+    body = _text(PromptView(request, deadline=1, clock=lambda: 0.0, waiting=lambda: 0).body())
+    assert "my pass" not in body and "hunter2" not in body and "dXNlcjpwYXNz" not in body
+    assert "Fetch with curl -u alice:<cli_password:masked> now?" in body
+    assert "command: curl -u 'alice:<cli_password:masked>' https://api" in body
+    assert '"--http-password", "<cli_password:masked>"' in body
+    assert '"Authorization": "Basic <http_auth_header:masked>"' in body
+
+
 def _text(fragments: Any) -> str:
     return "".join(text for _style, text, *_ in fragments)
 

@@ -80,13 +80,15 @@ def test_command_line_passwords_and_auth_headers_are_masked_on_disk(tmp_path) ->
         "tool_input": {
             "command": "curl -u alice:Xk9pQ2vL -H 'Proxy-Authorization: Bearer pr0xy-t0ken' https://x.example",
             "script": "wget --http-password=hunter2 -O- https://x.example/$(curl -u \"$U:$P\" x)",
+            "argv": ["curl", "--user", "alice:s3cret", "https://x.example"],
+            "headers": {"Authorization": "Basic dXNlcjpwYXNz", "X-Ref": "Bearer ${TOKEN}"},
         },
     }
     decision = Decision("deny", rules=("no-passwords",), reason="curl -u alice:Xk9pQ2vL is not allowed")
     with DecisionLog(tmp_path / "d.jsonl") as log:
         log.record(event="tool:pre", data=data, decision=decision, latency_ns=10_000, include_input=True)
     text = _raw(tmp_path / "d.jsonl")
-    for secret in ("Xk9pQ2vL", "pr0xy-t0ken", "hunter2"):
+    for secret in ("Xk9pQ2vL", "pr0xy-t0ken", "hunter2", "s3cret", "dXNlcjpwYXNz"):
         assert secret not in text
     [record] = read_records([tmp_path / "d.jsonl"])
     assert record.reason == "curl -u alice:[REDACTED:cli_password] is not allowed"
@@ -97,6 +99,9 @@ def test_command_line_passwords_and_auth_headers_are_masked_on_disk(tmp_path) ->
         " https://x.example"
     )
     assert logged["script"] == 'wget --http-password=[REDACTED:cli_password] -O- https://x.example/$(curl -u "$U:$P" x)'
+    # an argument list and a header dict part the credential from its option or header name
+    assert logged["argv"] == ["curl", "--user", "alice:[REDACTED:cli_password]", "https://x.example"]
+    assert logged["headers"] == {"Authorization": "Basic [REDACTED:http_auth_header]", "X-Ref": "Bearer ${TOKEN}"}
 
 
 def test_credential_named_keys_are_masked_by_key_name() -> None:

@@ -357,6 +357,36 @@ def test_only_the_credential_is_masked_so_a_reviewer_sees_what_it_was(text: str,
     assert redact_secrets(text, replacement="***") == masked
 
 
+def test_a_credential_parted_from_its_option_or_header_by_the_structure_is_found() -> None:
+    """A header dict and an argument list hold the header name or the option in another string
+    than the credential: each string is read after what stands before it."""
+    matcher = compile_secret(SecretSpec.model_validate("all"), CompileContext())
+    env = EvalEnv()
+    fetch = {"url": "https://api.example.com", "headers": {"Authorization": "Basic dXNlcjpwYXNz", "Accept": "x"}}
+    assert matcher.match(fetch, env).outcome is Outcome.YES
+    assert mask_secrets_in(fetch)["headers"] == {"Authorization": "Basic [REDACTED:http_auth_header]", "Accept": "x"}
+    proxied = {"headers": {"proxy-authorization": ["Bearer s3cr3t"]}}
+    assert mask_secrets_in(proxied) == {"headers": {"proxy-authorization": ["Bearer [REDACTED:http_auth_header]"]}}
+    pairs = {"headers": [("Accept", "x"), ("Authorization", "Basic dXNlcjpwYXNz")]}
+    assert matcher.match(pairs, env).outcome is Outcome.YES
+    assert mask_secrets_in(pairs)["headers"][1] == ("Authorization", "Basic [REDACTED:http_auth_header]")
+    argv = {"command": ["curl", "-u", "alice:hunter2", "--password", "s3cret", "https://x"]}
+    assert matcher.match(argv, env).outcome is Outcome.YES
+    assert mask_secrets_in(argv)["command"] == [
+        "curl", "-u", "alice:[REDACTED:cli_password]", "--password", "[REDACTED:cli_password]", "https://x",
+    ]
+    for benign in (
+        {"headers": {"Authorization": "Bearer ${API_TOKEN}"}},
+        {"headers": {"Authorization": "Basic dXNlcjo="}},
+        {"command": ["curl", "-u", "alice", "https://x"]},
+        {"command": ["curl", "-u", "$USER:$PASS", "https://x"]},
+        {"command": ["docker", "run", "-u", "1000:1000", "img"]},
+        {"note": "Basic dXNlcjpwYXNz"},  # no header names it
+    ):
+        assert matcher.match(benign, env).outcome is Outcome.NO, benign
+        assert mask_secrets_in(benign) == benign
+
+
 def test_every_detector_and_group_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "policy-language.md").read_text(encoding="utf-8")
     assert [name for name in [*DETECTORS, *ALIASES] if f"`{name}`" not in doc] == []

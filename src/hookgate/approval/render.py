@@ -37,7 +37,8 @@ def mask_text(text: str) -> str:
 
 
 def mask_value(value: Any, *, key: str | None = None) -> Any:
-    """A copy of ``value`` with secret-named keys hidden and detected credentials masked (in keys too)."""
+    """A copy of ``value`` with secret-named keys hidden and detected credentials masked (in keys too,
+    and read in context: a value under an ``Authorization`` key, the item after ``-u`` in a list)."""
     from hookgate.policy.match.secrets import mask_secrets_in
 
     return mask_secrets_in(_hide_named(value, key), None, _MASKED)

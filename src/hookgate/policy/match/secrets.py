@@ -13,6 +13,9 @@ Also the ``secret`` condition of a policy::
 
 Dict values whose *key* names a credential (``{"password": "…"}``) are
 judged by the ``generic_secret`` entropy gate, as if written ``password=…``.
+A string that the structure parted from what says it is a credential is read
+after it: a value under an ``Authorization`` key as that header's, an item of
+an argument list after the option before it (``["curl", "-u", "alice:pw"]``).
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ __all__ = [
 
 DEFAULT_REPLACEMENT = "[REDACTED:{detector}]"
 _KEY_NAME_RE = re2.compile(r"^" + KEY_NAME + r"$")
+#: a dict key naming an HTTP credential header: its value is read as that header's
+_AUTH_HEADER_RE = re2.compile(r"^[A-Za-z0-9_\-]*(?i:authorization)$")
+#: the longest list item taken for an option that may name its next item's meaning
+_MAX_OPTION = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +190,10 @@ def find_secrets(text: str, names: Iterable[str] | None = None) -> list[SecretHi
 
 def redact_secrets(text: str, names: Iterable[str] | None = None, replacement: str = DEFAULT_REPLACEMENT) -> str:
     """``text`` with every secret replaced by ``replacement`` (``{detector}`` is filled in)."""
-    hits = find_secrets(text, names)
+    return _redact(text, find_secrets(text, names), replacement)
+
+
+def _redact(text: str, hits: list[SecretHit], replacement: str) -> str:
     if not hits:
         return text
     parts: list[str] = []
@@ -193,6 +203,28 @@ def redact_secrets(text: str, names: Iterable[str] | None = None, replacement: s
         pos = hit.end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def _context(key: object, previous: object) -> str:
+    """What reads before a string where its structure parted it from its context: the option
+    before an argument (``["curl", "-u", "alice:pw"]``), or the header that a dict key or the item
+    before names (``{"Authorization": "Basic …"}``, ``[("Authorization", "Basic …")]``). Scanned
+    with it, the string's credential is found."""
+    if isinstance(previous, str) and previous.startswith("-") and len(previous) <= _MAX_OPTION:
+        return previous + " "
+    if any(isinstance(name, str) and _AUTH_HEADER_RE.search(name) is not None for name in (key, previous)):
+        return "Authorization: "
+    return ""
+
+
+def _scan(value: str, names: tuple[str, ...], context: str) -> list[SecretHit]:
+    """Hits in ``value`` alone and, with a context, in ``context + value`` (the part in ``value``)."""
+    scanner = _scanner(names)
+    if not context:
+        return scanner.scan(value)
+    n = len(context)
+    in_context = [SecretHit(h.detector, max(h.start - n, 0), h.end - n) for h in scanner.scan(context + value)]
+    return _merge([h for h in in_context if h.end > 0] + scanner.scan(value))
 
 
 def _key_names_secret(key: object, value: str, names: Sequence[str]) -> bool:
@@ -209,45 +241,49 @@ def mask_secrets_in(value: Any, names: Iterable[str] | None = None, replacement:
     Secrets in dict keys are redacted too; other leaves are returned unchanged. Used by the decision log.
     """
     expanded = expand_detector_names(names)
-    return _mask(value, expanded, replacement, None)
+    return _mask(value, expanded, replacement, None, None)
 
 
-def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object) -> Any:
+def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object, previous: object) -> Any:
     if isinstance(value, str):
         if _key_names_secret(key, value, names):
             return replacement.format(detector="generic_secret")
-        return redact_secrets(value, names, replacement)
+        return _redact(value, _scan(value, names, _context(key, previous)), replacement) if value else value
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for k, v in value.items():
             masked = redact_secrets(k, names, replacement) if type(k) is str else k
             if masked in out:  # two keys masked alike: number the later ones, drop none
                 masked = next(f"{masked}#{n}" for n in range(2, len(value) + 2) if f"{masked}#{n}" not in out)
-            out[masked] = _mask(v, names, replacement, k)
+            out[masked] = _mask(v, names, replacement, k, None)
         return out
     if isinstance(value, list | tuple):
-        return type(value)(_mask(v, names, replacement, key) for v in value)
+        return type(value)(
+            _mask(v, names, replacement, key, value[i - 1] if i else None) for i, v in enumerate(value)
+        )
     return value
 
 
-def _first_secret(value: Any, names: tuple[str, ...], key: object = None, depth: int = 0) -> SecretHit | None:
+def _first_secret(
+    value: Any, names: tuple[str, ...], key: object = None, previous: object = None, depth: int = 0
+) -> SecretHit | None:
     if depth > 64:  # a structure this deep is not a real tool input; refuse to recurse forever
         return SecretHit("<too deep>", 0, 0)
     if isinstance(value, str):
         if _key_names_secret(key, value, names):
             return SecretHit("generic_secret", 0, len(value))
-        hits = _scanner(names).scan(value) if value else []
+        hits = _scan(value, names, _context(key, previous)) if value else []
         return hits[0] if hits else None
-    items: Iterable[tuple[object, Any]] = ()
+    items: Iterable[tuple[object, object, Any]] = ()
     if isinstance(value, dict):
         for k in value:  # a key can carry a secret as well as a value can
             if type(k) is str and k and (hits := _scanner(names).scan(k)):
                 return hits[0]
-        items = value.items()
+        items = ((k, None, v) for k, v in value.items())
     elif isinstance(value, list | tuple):
-        items = ((key, v) for v in value)
-    for k, v in items:
-        if (hit := _first_secret(v, names, k, depth + 1)) is not None:
+        items = ((key, value[i - 1] if i else None, v) for i, v in enumerate(value))
+    for k, prev, v in items:
+        if (hit := _first_secret(v, names, k, prev, depth + 1)) is not None:
             return hit
     return None
 
