@@ -150,6 +150,13 @@ BENIGN = [
     "docker run -u 1000:1000 img",
     "docker run --user root:root img",
     'docker run --user "$(id -u):$(id -g)" img',
+    # other programs' -u/--user take user:group: only curl's is user:password
+    "docker run -u app:staff img",
+    "podman run --user app:wheel img",
+    "ls -lu a:b",
+    "socat -u TCP:host:80 -",
+    "curl https://x; docker exec -u app:staff c sh",
+    "docker run -u app:staff curlimages/curl",
     "date -u +%H:%M:%S",
     "rsync -avu backup:/srv/data/ ./data/",
     "pip install -U git+https://github.com/o/r",
@@ -381,6 +388,7 @@ def test_a_credential_parted_from_its_option_or_header_by_the_structure_is_found
         {"command": ["curl", "-u", "alice", "https://x"]},
         {"command": ["curl", "-u", "$USER:$PASS", "https://x"]},
         {"command": ["docker", "run", "-u", "1000:1000", "img"]},
+        {"command": ["docker", "run", "-u", "app:staff", "img"]},
         {"note": "Basic dXNlcjpwYXNz"},  # no header names it
     ):
         assert matcher.match(benign, env).outcome is Outcome.NO, benign

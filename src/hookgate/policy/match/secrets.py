@@ -146,10 +146,14 @@ def _locate(detector: Detector, regex: Any, data: bytes) -> list[SecretHit]:
         if detector.validate is not None and not detector.validate(value):
             continue
         if detector.validate_in_context is None or detector.validate_in_context(
-            data[m.start() : start].decode("utf-8", "replace"), value
+            data[max(0, m.start() - _CONTEXT_BYTES) : start].decode("utf-8", "replace"), value
         ):
             hits.append(SecretHit(detector.name, start, end))
     return hits
+
+
+#: how far before a match ``validate_in_context`` sees (the program a short option belongs to)
+_CONTEXT_BYTES = 2048
 
 
 def _value_span(m: Any) -> tuple[int, int]:
@@ -205,13 +209,14 @@ def _redact(text: str, hits: list[SecretHit], replacement: str) -> str:
     return "".join(parts)
 
 
-def _context(key: object, previous: object) -> str:
-    """What reads before a string where its structure parted it from its context: the option
-    before an argument (``["curl", "-u", "alice:pw"]``), or the header that a dict key or the item
-    before names (``{"Authorization": "Basic …"}``, ``[("Authorization", "Basic …")]``). Scanned
-    with it, the string's credential is found."""
+def _context(key: object, previous: object, program: object = None) -> str:
+    """What reads before a string where its structure parted it from its context: the program and
+    the option before an argument (``["curl", "-u", "alice:pw"]``: whose ``-u`` it is decides), or
+    the header that a dict key or the item before names (``{"Authorization": "Basic …"}``,
+    ``[("Authorization", "Basic …")]``). Scanned with it, the string's credential is found."""
     if isinstance(previous, str) and previous.startswith("-") and len(previous) <= _MAX_OPTION:
-        return previous + " "
+        named = isinstance(program, str) and program is not previous and len(program) <= _MAX_OPTION
+        return f"{program} {previous} " if named else previous + " "
     if any(isinstance(name, str) and _AUTH_HEADER_RE.search(name) is not None for name in (key, previous)):
         return "Authorization: "
     return ""
@@ -244,11 +249,12 @@ def mask_secrets_in(value: Any, names: Iterable[str] | None = None, replacement:
     return _mask(value, expanded, replacement, None, None)
 
 
-def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object, previous: object) -> Any:
+def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object, previous: object,
+          program: object = None) -> Any:
     if isinstance(value, str):
         if _key_names_secret(key, value, names):
             return replacement.format(detector="generic_secret")
-        return _redact(value, _scan(value, names, _context(key, previous)), replacement) if value else value
+        return _redact(value, _scan(value, names, _context(key, previous, program)), replacement) if value else value
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for k, v in value.items():
@@ -259,22 +265,24 @@ def _mask(value: Any, names: tuple[str, ...], replacement: str, key: object, pre
         return out
     if isinstance(value, list | tuple):
         return type(value)(
-            _mask(v, names, replacement, key, value[i - 1] if i else None) for i, v in enumerate(value)
+            _mask(v, names, replacement, key, value[i - 1] if i else None, value[0]) for i, v in enumerate(value)
         )
     return value
 
 
 def _first_secret(
-    value: Any, names: tuple[str, ...], key: object = None, previous: object = None, depth: int = 0
+    value: Any, names: tuple[str, ...], key: object = None, previous: object = None, depth: int = 0,
+    program: object = None,
 ) -> SecretHit | None:
     if depth > 64:  # a structure this deep is not a real tool input; refuse to recurse forever
         return SecretHit("<too deep>", 0, 0)
     if isinstance(value, str):
         if _key_names_secret(key, value, names):
             return SecretHit("generic_secret", 0, len(value))
-        hits = _scan(value, names, _context(key, previous)) if value else []
+        hits = _scan(value, names, _context(key, previous, program)) if value else []
         return hits[0] if hits else None
     items: Iterable[tuple[object, object, Any]] = ()
+    head: object = None
     if isinstance(value, dict):
         for k in value:  # a key can carry a secret as well as a value can
             if type(k) is str and k and (hits := _scanner(names).scan(k)):
@@ -282,8 +290,9 @@ def _first_secret(
         items = ((k, None, v) for k, v in value.items())
     elif isinstance(value, list | tuple):
         items = ((key, value[i - 1] if i else None, v) for i, v in enumerate(value))
+        head = value[0] if value else None
     for k, prev, v in items:
-        if (hit := _first_secret(v, names, k, prev, depth + 1)) is not None:
+        if (hit := _first_secret(v, names, k, prev, depth + 1, head)) is not None:
             return hit
     return None
 

@@ -125,6 +125,12 @@ _GROUP_ID = re.compile(r"[0-9]{1,5}")
 #: the user name that ends the text before a password (`-u alice:`, `--user='alice:`, `-u 'alice':`)
 _USER_BEFORE = re.compile(r"""([^\s'"=,:]*)['"]?:['"]?\Z""")
 _PROSE_WORD = re.compile(r"[a-z]+")
+#: the text before a value ends with one of the password options (not a user option)
+_PASSWORD_OPTION_BEFORE = re.compile(
+    r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)\Z""")
+#: `curl` as a word in the command that ends the text (after the last `;`, `&`, `|`, `(` or line
+#: break that a backslash does not continue)
+_CURL_IN_COMMAND = re.compile(r"""(?:\A|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|\Z)(?:[^;&|(\n]|\\\r?\n)*\Z""")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 #: a header credential this long is a token even if it reads like a word
 _LONG_TOKEN = 20
@@ -146,11 +152,16 @@ def _cli_password(value: str) -> bool:
 
 
 def _cli_password_in_context(before: str, value: str) -> bool:
-    """Not ``-u node:node`` (a password that repeats the user name reads as docker's ``user:group``,
-    and would be no secret), nor a lower-case word after ``--password`` and a blank (prose: "pass
-    --password on the command line"; ``--password=word`` and a quoted word still count)."""
-    if before[-1:].isspace():
-        return _PROSE_WORD.fullmatch(value) is None
+    """Not a lower-case word after ``--password`` and a blank (prose: "pass --password on the
+    command line"; ``--password=word`` and a quoted word still count). ``user:password`` after
+    ``-u``/``--user`` counts only in a ``curl`` command (``before``: the text up to the value, from
+    some way before the option): other programs take ``user:group`` there (docker run -u app:staff,
+    podman --user, socat -u, ls -lu), which redaction must not cut out of a command; and not
+    ``-u node:node`` either (a password that repeats the user name is docker's group)."""
+    if _PASSWORD_OPTION_BEFORE.search(before) is not None:
+        return not before[-1:].isspace() or _PROSE_WORD.fullmatch(value) is None
+    if _CURL_IN_COMMAND.search(before) is None:
+        return False
     user = _USER_BEFORE.search(before)
     return user is None or user.group(1) != _unquoted(value)
 
