@@ -85,6 +85,8 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
             _walk_folders(out.reads, before)
     if program == "curl":
         _curl_uploads(words, argv, out)
+    elif program == "ssh-keygen":
+        _ssh_keygen_reads(words, argv, out)
     elif program == "ln":
         _hard_link(words, argv, out)
     if program in DIR_WRITERS:
@@ -149,6 +151,23 @@ def _walk_folders(reads: list[Word], start: int) -> None:
             folder = w.prefix.rpartition("/")[0] if "/" in w.prefix else "."
             walks.append(found_paths(folder or "/"))
     reads.extend(walks)
+
+
+#: ssh-keygen modes that open the key (or known_hosts, KRL, signers file) named by ``-f`` instead of making one there
+_KEYGEN_READS = frozenset({"-y", "-l", "-B", "-e", "-i", "-p", "-c", "-L", "-F", "-R", "-H", "-Q", "-Y", "-s"})
+
+
+def _ssh_keygen_reads(words: list[Word], argv: list[str], out: Targets) -> None:
+    """``ssh-keygen -y -f KEY`` prints the public half of KEY (``-l``, ``-e``, ``-p``, ``-Y sign`` also read
+    it); ``-s CA`` signs the keys named as operands with the CA key. A new key (``-t``/``-b`` alone) is
+    only written, as the writer table says."""
+    options, operands = split_argv(argv, WRITERS["ssh-keygen"][0])
+    names = {o.name for o in options}
+    for opt in options:
+        if opt.value is not None and (opt.name == "-s" or (opt.name == "-f" and names & _KEYGEN_READS)):
+            out.reads.append(words[opt.value_index] if opt.value_index >= 0 else Word(opt.value))
+    if "-s" in names or "-Q" in names:
+        out.reads.extend(words[i] for i in operands)
 
 
 def _hard_link(words: list[Word], argv: list[str], out: Targets) -> None:
