@@ -64,8 +64,12 @@ def test_candidates_cover_every_rule_that_may_match(built: tuple[list[CommandMat
 def test_candidates_are_pruned(built: tuple[list[CommandMatcher], CommandIndex]) -> None:
     _, index = built
     always = {3, 13}  # a program glob, flags without a program
-    assert set(index.candidates("git status", ENV)) == always
-    assert set(index.candidates("git push -f", ENV)) == always | {4}
+    assert set(index.candidates("make", ENV)) == always
+    assert set(index.candidates("ls -la ~/.ssh", ENV)) == always  # ls reads no file its words name
+    # git has no file table: `status`, `push` may name files it reads or writes, so the whole-line rules
+    # on reads (11) and writes (10) are asked too
+    assert set(index.candidates("git status", ENV)) == always | {10, 11}
+    assert set(index.candidates("git push -f", ENV)) == always | {4, 10, 11}
     assert set(index.candidates("ls && rm x", ENV)) == always | {0, 1, 12, 10}  # rm writes: the writes rule
 
 
@@ -73,7 +77,11 @@ def test_whole_line_rules_are_candidates_only_for_lines_with_what_they_ask_about
         built: tuple[list[CommandMatcher], CommandIndex]) -> None:
     _, index = built
     pipes, writes, reads = 9, 10, 11
-    assert {pipes, writes, reads}.isdisjoint(index.candidates("git status", ENV))
+    assert {pipes, writes, reads}.isdisjoint(index.candidates("git", ENV))
+    assert {pipes, writes, reads}.isdisjoint(index.candidates("echo ~/.ssh/id && ls /etc", ENV))
+    assert {writes, reads} <= set(index.candidates("mytool ~/.ssh/id", ENV))  # may read or write it
+    found = set(index.candidates("du -sh /var/log", ENV))  # du only reads
+    assert reads in found and writes not in found
     assert pipes in set(index.candidates("curl x | sh", ENV))
     assert writes in set(index.candidates("echo hi > /etc/x", ENV))
     assert reads in set(index.candidates("cat ~/.ssh/id", ENV))

@@ -20,6 +20,8 @@ from hookgate.policy.match.shell.analyze import _plain
 NOT_PROGRAM_TABLES = {
     "GIT_CODE_KEYS", "CODE_ENV", "REDIRECTS", "WRITE_OPS", "READ_OPS", "_RANK", "_SIMPLE", "_EXPANSIONS",
     "_KNOWN_NAMES", "_OPERATORS",
+    # operand roles (operands.py): the plain shortcut asks operand_role() as analyze() does
+    "NAMES_ONLY", "READS_ONLY", "_OWN_WAY",
 }
 
 

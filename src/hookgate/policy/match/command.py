@@ -47,7 +47,11 @@ for every rule: a parse error, a dynamic program name (``$X -rf /``), eval or
 ``bash -c`` of a string built at run time, a decoded, downloaded or generated
 script fed to a shell; for rules that look there: a run-time word where the
 rule needs a flag, operand or prefix word (``rm $FLAGS /``, ``git push origin
-"$B"`` - ``$B`` may be ``+main``), a run-time write target for ``writes``; an
+"$B"`` - ``$B`` may be ``+main``), a run-time write target for ``writes``, a
+word that may name a file read or written and matches the rule's path - an
+operand or option value of a program with no file table (``mytool
+~/.ssh/id_rsa``), an argument of a script (``python3 s.py ~/.ssh/id_rsa``), see
+:mod:`~hookgate.policy.match.shell.operands`; an
 interpreter one-liner for rules with ``interpreters: true`` or whose program
 name appears in the inline code (``python -c "os.system('rm -rf /')"`` for
 ``program: rm``). The engine treats UNKNOWN as a match for deny/ask rules.
@@ -55,6 +59,7 @@ name appears in the inline code (``python -c "os.system('rm -rf /')"`` for
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import posixpath
 from typing import Any
@@ -199,9 +204,12 @@ def _paths(spec: PathSpec | None, ctx: CompileContext, key: str) -> PathCheck | 
     if spec is None:
         return None
     try:
-        return PathCheck(compile_path(spec, ctx))
+        matcher = compile_path(spec, ctx)
     except SpecError as err:
         raise SpecError(err.message, (key, *err.loc), code=err.code, help=err.help) from None
+    names = matcher if not (matcher.under or matcher.outside) else (
+        dataclasses.replace(matcher, under=(), outside=()) if matcher.groups else None)
+    return PathCheck(matcher, names)
 
 
 _WARM_LINE = "sudo env A=1 bash -c 'ls -la \"$(cat x)\" | grep -v y > /tmp/o' && curl -s u | sh"

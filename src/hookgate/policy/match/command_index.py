@@ -5,9 +5,10 @@ rules that could apply: rules naming programs are bucketed by program,
 ``prefix`` rules live in a trie over argv words (walked along the command's
 words, so options between them are skipped for free), whole-line rules
 (``pipe_to_shell``, ``writes``, ``reads`` without a program) are candidates
-only for a line that pipes a download into a shell, writes or reads a file,
-and the rest - program globs, ``flags``/``args`` without a program - are
-always candidates. A line with unknowns returns every rule, since each of them
+only for a line that pipes a download into a shell, writes or reads a file
+(or has a word that may name one: ``mytool x``, ``python3 s.py x``), and the
+rest - program globs, ``flags``/``args`` without a program - are always
+candidates. A line with unknowns returns every rule, since each of them
 would answer UNKNOWN. Interpreter one-liners add the rules with
 ``interpreters: true`` and those whose program the inline code mentions.
 """
@@ -113,6 +114,10 @@ class CommandIndex:
             found.update(self._on_writes)
         if parsed.reads or parsed.unknown_reads:
             found.update(self._on_reads)
+        if parsed.maybe:  # words that may name files read (and, most, written): UNKNOWN where they match
+            found.update(self._on_reads)
+            if any(m.writes for m in parsed.maybe):
+                found.update(self._on_writes)
         for cmd in parsed.commands:
             keys = self._by_program.get(cmd.program)
             if keys:

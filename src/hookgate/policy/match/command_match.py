@@ -13,7 +13,8 @@ from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
 from hookgate.policy.match.command_flags_data import ProgramFlags
 from hookgate.policy.match.path_below import below_dir, through_links
-from hookgate.policy.match.shell import ParsedCommand, SimpleCommand, parse_command
+from hookgate.policy.match.path_norm import resolve_path
+from hookgate.policy.match.shell import Maybe, ParsedCommand, SimpleCommand, parse_command
 
 __all__ = ["ArgMatcher", "CommandMatcher", "PathCheck", "command_line", "runs_nothing"]
 
@@ -85,25 +86,82 @@ class ArgMatcher:
 
 @dataclass(frozen=True, slots=True)
 class PathCheck:
-    """A ``writes``/``reads`` path condition applied to command targets."""
+    """A ``writes``/``reads`` path condition applied to command targets. ``names``: the same condition
+    without ``under``/``outside`` (None when it has no globs), for a word that may name a file in the
+    working directory (:meth:`_maybe`)."""
 
     matcher: Any  # hookgate.policy.match.path.PathMatcher
+    names: Any = None
 
-    def judge(self, known: Iterable[str], unknown: Iterable[str], env: EvalEnv, what: str) -> MatchResult:
+    def judge(self, known: Iterable[str], unknown: Iterable[str], env: EvalEnv, what: str,
+              maybe: Iterable[Maybe] = ()) -> MatchResult:
+        """YES for a target that matches; else UNKNOWN for one that may, for a word that may name a
+        file and matches or may (``maybe``: never a YES, since nothing proves the file is touched),
+        or for a target built at run time; else NO."""
         best = NO
         for path in known:
-            below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
-            result: MatchResult = (self.matcher.match_path(path, env, shell_glob=True) if below is None
-                                   else self.matcher.match_below(below, env, follow_links=what == "reads"
-                                                                 or through_links(path)))
+            result = self._one(path, env, what)
             if result.outcome is Outcome.YES:
                 return _yes(f"{what} `{path}`")
             if result.outcome is Outcome.UNKNOWN and best is NO:
                 best = _unknown(result.detail or f"{what} `{path}` may match")
+        if best is NO and maybe:
+            best = self._maybe(maybe, env, what)
         for path in unknown:
             if best is NO:
                 best = _unknown(f"{what} `{path}`, a path built at run time")
         return best
+
+    def _one(self, path: str, env: EvalEnv, what: str, matcher: Any = None) -> MatchResult:
+        matcher = matcher or self.matcher
+        below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
+        result: MatchResult = (matcher.match_path(path, env, shell_glob=True) if below is None
+                               else matcher.match_below(below, env, follow_links=what == "reads"
+                                                        or through_links(path)))
+        return result
+
+    def _maybe(self, maybe: Iterable[Maybe], env: EvalEnv, what: str) -> MatchResult:
+        """UNKNOWN for the first word that may name a file this condition covers. A word that cannot be
+        resolved (``$X`` in a literal, ``~1``, a relative name without a working directory) is
+        passed over: it is only possibly a file, and judging it UNKNOWN would hold for every rule.
+        A plain name (no ``/``: ``status`` in ``git status``) is judged by the globs alone: in a working
+        directory outside the workspace, ``outside: workspace`` would hold for every word of every
+        program hookgate has no table for."""
+        writes = what == "writes"
+        for m in maybe:
+            if writes and not m.writes:
+                continue
+            path = m.path
+            matcher = self.matcher
+            if "/" not in path and path[:1] != "~" and path not in (".", ".."):
+                matcher = self.names
+                if matcher is None:
+                    continue
+            result = self._one(path, env, what, matcher)
+            if result.outcome is Outcome.NO or (result.outcome is Outcome.UNKNOWN and self._unresolved(m.path, env)):
+                continue
+            return _unknown(_maybe_detail(m, what))
+        return NO
+
+    def _unresolved(self, path: str, env: EvalEnv) -> bool:
+        below = below_dir(path)
+        resolved = resolve_path(below if below is not None else path, env, env.home or self.matcher.home)
+        return resolved.error is not None
+
+
+def _maybe_detail(m: Maybe, what: str) -> str:
+    """Why a word that may name a file counts: ``hookgate does not know the files `mytool` reads; its
+    word `~/.ssh/id_rsa` may name one``."""
+    below = below_dir(m.path)
+    if m.word == m.path:
+        named = f"`{m.word}`"
+    else:
+        named = f"`{m.word}` ({'some path below ' if below is not None else ''}`{below or m.path}`)"
+    if m.how == "reader":
+        return f"`{m.program}` reads files its words name; its word {named} may name one"
+    if m.how == "script":
+        return f"`{m.program}` runs code hookgate cannot see into; its word {named} may name a file that code {what}"
+    return f"hookgate does not know the files `{m.program}` {what}; its word {named} may name one"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +208,12 @@ class CommandMatcher:
     def _whole_writes(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
         if self.writes is None or self.per_command:
             return _yes("")
-        return self.writes.judge(parsed.writes, parsed.unknown_writes, env, "writes")
+        return self.writes.judge(parsed.writes, parsed.unknown_writes, env, "writes", parsed.maybe)
 
     def _whole_reads(self, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
         if self.reads is None or self.per_command:
             return _yes("")
-        return self.reads.judge(parsed.reads, parsed.unknown_reads, env, "reads")
+        return self.reads.judge(parsed.reads, parsed.unknown_reads, env, "reads", parsed.maybe)
 
     def _interpreter(self, parsed: ParsedCommand) -> MatchResult:
         if not (self.interpreters or self.mentions):
@@ -236,9 +294,9 @@ class CommandMatcher:
     def _targets(self, cmd: SimpleCommand, parsed: ParsedCommand, env: EvalEnv) -> MatchResult:
         result = _yes("")
         if self.writes is not None:
-            result = _and(result, self.writes.judge(cmd.writes, parsed.unknown_writes, env, "writes"))
+            result = _and(result, self.writes.judge(cmd.writes, parsed.unknown_writes, env, "writes", cmd.maybe))
         if self.reads is not None and result.outcome is not Outcome.NO:
-            result = _and(result, self.reads.judge(cmd.reads, parsed.unknown_reads, env, "reads"))
+            result = _and(result, self.reads.judge(cmd.reads, parsed.unknown_reads, env, "reads", cmd.maybe))
         return result
 
 

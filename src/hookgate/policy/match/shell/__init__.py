@@ -11,11 +11,12 @@ matches, never as passes).
 """
 
 from hookgate.policy.match.shell.argv import Option, split_argv
-from hookgate.policy.match.shell.model import ParsedCommand, SimpleCommand
+from hookgate.policy.match.shell.model import Maybe, ParsedCommand, SimpleCommand
 from hookgate.policy.match.shell.parse import CACHE_SIZE, parse_cache_info, parse_command, parse_command_uncached
 
 __all__ = [
     "CACHE_SIZE",
+    "Maybe",
     "Option",
     "ParsedCommand",
     "SimpleCommand",

@@ -22,11 +22,13 @@ from hookgate.policy.match.shell.effects import (
     file_targets,
     keep,
     output_feed,
+    reported,
     static_target,
 )
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
 from hookgate.policy.match.shell.links import LINKERS, links_made
-from hookgate.policy.match.shell.model import SimpleCommand, new_record
+from hookgate.policy.match.shell.model import Maybe, SimpleCommand, new_record
+from hookgate.policy.match.shell.operands import READER, maybe_how, operand_role, operand_words
 from hookgate.policy.match.shell.redirects import Redirect
 from hookgate.policy.match.shell.tables import DOWNLOADERS, READERS, WRAPPERS, WRITERS, interpreter_code_opts
 from hookgate.policy.match.shell.unwrap import Unwrapped, found_paths, unwrap, unwrap_find
@@ -70,10 +72,17 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
         targets = Targets([*targets.writes, _open_target(raw.open_tail)], targets.reads)
     if raw.open_tail is not None and READERS.get(program, _NO_OPERANDS)[2] != "none":  # `| xargs cat`
         targets = Targets(targets.writes, [*targets.reads, _open_target(raw.open_tail)])
+    role = operand_role(program)
+    operands: list[Word] = []
+    if role is not None:
+        reads, writes, operands = operand_words(role, program, words, raw.open_tail)
+        if reads or writes:  # an interpreter's script; perl -ne/-pi's files
+            targets = Targets([*targets.writes, *writes], [*targets.reads, *reads])
     if ctx.cd is not None and (targets.writes or targets.reads):
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
-    _emit(ctx, raw, name, program, targets, code)
+    maybe = _maybe(ctx, program, role, operands) if role is not None and operands else ()
+    _emit(ctx, raw, name, program, targets, code, maybe)
     if program in WRAPPERS or program == "find":
         if program in escapes.ESCAPING:  # ssh -o ProxyCommand=…
             escapes.option_scripts(ctx, raw, program, name)
@@ -113,7 +122,11 @@ def _plain(program: str) -> bool:
 def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Feed:
     """What :func:`analyze` does for a :func:`_plain` program without redirections: record it, and
     note a script an earlier command wrote being run."""
-    _emit(ctx, raw, name, program, NO_TARGETS, None)
+    role = operand_role(program)
+    maybe: tuple[Maybe, ...] = ()
+    if role is not None and len(raw.words) > 1:
+        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None)[2])
+    _emit(ctx, raw, name, program, NO_TARGETS, None, maybe)
     if ctx.written:
         consumers.ran_written(ctx, raw.words[0], raw.via)
     if raw.stdin is None and not any([w.feed for w in raw.words]):
@@ -142,24 +155,55 @@ def _cd(ctx: Context, program: str, words: list[Word]) -> None:
 def _after_cd(cd: tuple[str, bool], targets: Targets) -> Targets:
     """Relative targets are reported as written *and* below the directory `cd` moved to: a
     `cd` inside a subshell does not outlive it, so both readings stay (over-matching is safe)."""
+    return Targets(_moved(cd, targets.writes), _moved(cd, targets.reads))
+
+
+def _moved(cd: tuple[str, bool], words: list[Word]) -> list[Word]:
+    """``words`` and, for each relative one, the same below the directory `cd` moved to."""
+    out = list(words)
+    for w in words:
+        moved = _move(cd, w)
+        if moved is not None:
+            out.append(moved)
+    return out
+
+
+def _move(cd: tuple[str, bool], w: Word) -> Word | None:
+    """A relative word below the directory `cd` moved to (``known``: a literal one); None if absolute."""
     base, known = cd
+    if w.text.startswith(("/", "~")):
+        return None
+    text = posixpath.join(base, w.text)
+    if w.feed is not None:  # a walk below a relative folder (`cd ~ && grep -r x .`) moves too
+        if w.feed.kind != "paths":
+            return None
+        return (w._replace(text=text, prefix=posixpath.join(base, w.prefix)) if known
+                else Word(text, False, "", text, w.pos))
+    exact = known and w.exact
+    return Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob)
 
-    def moved(words: list[Word]) -> list[Word]:
-        out = list(words)
-        for w in words:
-            if w.text.startswith(("/", "~")):
-                continue
-            text = posixpath.join(base, w.text)
-            if w.feed is not None:  # a walk below a relative folder (`cd ~ && grep -r x .`) moves too
-                if w.feed.kind == "paths":
-                    out.append(w._replace(text=text, prefix=posixpath.join(base, w.prefix)) if known
-                               else Word(text, False, "", text, w.pos))
-                continue
-            exact = known and w.exact
-            out.append(Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob))
-        return out
 
-    return Targets(moved(targets.writes), moved(targets.reads))
+def _maybe(ctx: Context, program: str, role: str, operands: list[Word]) -> tuple[Maybe, ...]:
+    """The words of this command that may name files it reads or writes (see ``operands``), as records;
+    relative ones also below the directory an earlier `cd` moved to."""
+    found: dict[Maybe, None] = {}
+    _add_maybe(ctx, found, operands, program, maybe_how(role), role != READER)
+    if found:
+        ctx.maybe.update(found)
+    return tuple(found)
+
+
+def _add_maybe(ctx: Context, found: dict[Maybe, None], words: list[Word], program: str, how: str,
+               writes: bool) -> None:
+    cd = ctx.cd
+    for w in words:
+        word = w.source or w.text
+        if reported(w):
+            found[new_record(Maybe, (w.text, word, program, how, writes))] = None
+        if cd is not None:
+            moved = _move(cd, w)
+            if moved is not None and reported(moved):
+                found[new_record(Maybe, (moved.text, word, program, how, writes))] = None
 
 
 def _remember_fills(ctx: Context, program: str, targets: Targets, stdin: Feed | None) -> None:
@@ -182,7 +226,8 @@ def _stdout(ctx: Context, raw: RawCommand, out: Feed) -> Feed:
     return NOTHING if sent else out
 
 
-def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targets, code: str | None) -> None:
+def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targets, code: str | None,
+          maybe: tuple[Maybe, ...] = ()) -> None:
     words = raw.words
     inexact: tuple[tuple[int, str], ...] = ()
     if False in [w.exact for w in words]:
@@ -210,6 +255,7 @@ def _emit(ctx: Context, raw: RawCommand, name: str, program: str, targets: Targe
         code,
         raw.text,
         tuple(k for k, w in enumerate(words) if w.glob) if inexact else (),
+        maybe,
     )))
 
 

@@ -10,7 +10,7 @@ import tree_sitter
 import tree_sitter_bash
 
 from hookgate.policy.match.shell.feed import Feed
-from hookgate.policy.match.shell.model import ParsedCommand, SimpleCommand, new_record
+from hookgate.policy.match.shell.model import Maybe, ParsedCommand, SimpleCommand, new_record
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -76,7 +76,7 @@ _WALKER: type[Walker] | None = None
 class Context:
     """Mutable accumulator for one :func:`parse_command` call."""
 
-    __slots__ = ("cd", "commands", "links", "pipes", "reads", "scripts_left", "text", "unknown_reads",
+    __slots__ = ("cd", "commands", "links", "maybe", "pipes", "reads", "scripts_left", "text", "unknown_reads",
                  "unknown_writes", "unknowns", "writes", "written")
 
     def __init__(self, text: str) -> None:
@@ -88,6 +88,7 @@ class Context:
         self.unknown_writes: dict[str, None] = {}
         self.unknown_reads: dict[str, None] = {}
         self.pipes: dict[str, None] = {}
+        self.maybe: dict[Maybe, None] = {}  # words that may name files read or written (operands.py)
         self.written: dict[str, Feed] = {}  # file -> what an earlier command wrote into it
         self.cd: tuple[str, bool] | None = None  # directory an earlier `cd` moved to; False: built at run time
         self.scripts_left = MAX_SCRIPTS
@@ -107,6 +108,10 @@ class Context:
                 self.writes.update(dict.fromkeys(writes))
                 self.reads.update(dict.fromkeys(reads))
                 cmd = cmd._replace(writes=(*cmd.writes, *writes), reads=(*cmd.reads, *reads))
+            if active and cmd.maybe:
+                maybe = [m._replace(path=target) for m in cmd.maybe for target in through_links((m.path,), active)]
+                self.maybe.update(dict.fromkeys(maybe))
+                cmd = cmd._replace(maybe=(*cmd.maybe, *maybe))
             commands.append(cmd)
         self.commands = commands
 
@@ -138,4 +143,5 @@ class Context:
             tuple(self.unknown_writes) if self.unknown_writes else (),
             tuple(self.unknown_reads) if self.unknown_reads else (),
             tuple(self.pipes) if self.pipes else (),
+            tuple(self.maybe) if self.maybe else (),
         ))

@@ -9,11 +9,25 @@ from __future__ import annotations
 import shlex
 from typing import NamedTuple
 
-__all__ = ["ParsedCommand", "SimpleCommand", "new_record"]
+__all__ = ["Maybe", "ParsedCommand", "SimpleCommand", "new_record"]
 
 #: ``new_record(SimpleCommand, (field, ...))``: a NamedTuple built from its fields without its
 #: Python-level ``__new__`` (the parser makes many per line; every field must be given, in order)
 new_record = tuple.__new__
+
+
+class Maybe(NamedTuple):
+    """A word that may name a file the command reads (and, with ``writes``, writes), though no table
+    says it does: an operand of a program hookgate does not know, an argument of a script, a path
+    in inline code (see :mod:`~hookgate.policy.match.shell.operands`). ``reads``/``writes`` rules
+    that it matches answer UNKNOWN, never YES. ``path`` is what is judged (``DIR/{}``: some path
+    below DIR), ``word`` the word as written; ``how`` is one of the ``operands`` roles."""
+
+    path: str
+    word: str
+    program: str
+    how: str
+    writes: bool
 
 
 class SimpleCommand(NamedTuple):
@@ -28,6 +42,7 @@ class SimpleCommand(NamedTuple):
     them are only unexpanded wildcards (``*.pyc``), whose expansions start with
     the prefix and never contain ``$X``-style surprises. ``via`` says where the
     command was found (``("bash -c",)``), ``wrappers`` what launched it.
+    ``maybe`` lists the words that may name files it reads or writes (:class:`Maybe`).
     """
 
     argv: tuple[str, ...]
@@ -43,6 +58,7 @@ class SimpleCommand(NamedTuple):
     inline_code: str | None = None
     text: str = ""
     globbed: tuple[int, ...] = ()
+    maybe: tuple[Maybe, ...] = ()
 
     @property
     def dynamic(self) -> bool:
@@ -72,7 +88,8 @@ class ParsedCommand(NamedTuple):
     shell); a matcher answers UNKNOWN for them rather than NO. ``writes`` and
     ``reads`` are statically known file targets; ``unknown_writes`` /
     ``unknown_reads`` are targets built at run time (as written).
-    ``pipe_to_shell`` describes downloads that end up executed.
+    ``pipe_to_shell`` describes downloads that end up executed; ``maybe`` the words
+    of every command that may name files read or written (:class:`Maybe`).
     """
 
     text: str
@@ -83,6 +100,7 @@ class ParsedCommand(NamedTuple):
     unknown_writes: tuple[str, ...] = ()
     unknown_reads: tuple[str, ...] = ()
     pipe_to_shell: tuple[str, ...] = ()
+    maybe: tuple[Maybe, ...] = ()
 
     @property
     def understood(self) -> bool:

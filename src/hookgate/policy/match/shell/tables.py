@@ -16,7 +16,9 @@ __all__ = [
     "DIR_WRITERS",
     "DOWNLOADERS",
     "INTERPRETER_VALUES",
+    "NAMES_ONLY",
     "READERS",
+    "READS_ONLY",
     "SHELLS",
     "STDIN_SHELLS",
     "WRAPPERS",
@@ -297,7 +299,7 @@ READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     **{p: (frozenset(), frozenset(), "all")
        for p in _set("cat tac nl less more strings md5sum sha1sum sha256sum sha512sum wc file source . bat "
                      "zcat bzcat xzcat zstdcat lzcat zless zmore bzless xzless paste comm join rev column "
-                     "cksum sum b2sum shasum sha224sum sha384sum md5")},
+                     "cksum sum b2sum shasum sha224sum sha384sum md5 pv")},
     **{p: (_set("-w --width"), frozenset(), "all") for p in _set("fold fmt")},
     "uniq": (_set("-f --skip-fields -s --skip-chars -w --check-chars"), frozenset(), "first"),
     **{p: (_EDITOR_VALUES, frozenset(), "all") for p in _EDITORS},
@@ -347,6 +349,21 @@ RECURSIVE: dict[str, frozenset[str] | None] = {
     "scp": _set("-r"),
     "zip": _set("-r -R --recurse-paths --recurse-patterns"),
 }
+# Programs that touch no file's contents through their words: they print them (echo), list, test or
+# look up names (ls, test, stat, which, realpath), or change the shell's or a process's state (cd,
+# export, kill). A word naming a secret is only a name to them: `ls ~/.ssh`, `test -f ~/.ssh/id_rsa`.
+# Every other program without a file table may read or write what its words name (see operands.py), so
+# never add one that has a way to read or write a file through a word: `date -f FILE`, `hostname -F
+# FILE`, `du --files0-from=FILE`, `history -w FILE`, `who FILE`, `pgrep -F FILE`, `enable -f LIB`, `tree -o`.
+NAMES_ONLY = frozenset(_set(
+    "echo printf ls dir vdir test [ stat which type whereis basename dirname realpath readlink true false : "
+    "sleep kill cd pushd popd dirs pwd export unset readonly declare typeset local set shopt umask ulimit wait "
+    "jobs fg bg disown exit return shift break continue let getopts hash help read mapfile readarray times "
+    "caller whoami id groups logname tty uname arch nproc seq yes expr printenv df clear reset tput"))
+# Programs that read files their words may name and never write one: their words count as reads only
+# (`du -sh /var/log` writes nothing outside the workspace; `du --files0-from=FILE` reads FILE).
+READS_ONLY = frozenset(_set("du ldd readelf nm objdump size otool lsof"))
+
 # Programs whose options are single-dash words (`-in`), never clusters of letters.
 SINGLE_DASH = frozenset({"openssl", "find"})
 
