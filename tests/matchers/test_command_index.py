@@ -80,6 +80,7 @@ def test_whole_line_rules_are_candidates_only_for_lines_with_what_they_ask_about
     assert {pipes, writes, reads}.isdisjoint(index.candidates("git", ENV))
     assert {pipes, writes, reads}.isdisjoint(index.candidates("echo ~/.ssh/id && ls /etc", ENV))
     assert {writes, reads} <= set(index.candidates("mytool ~/.ssh/id", ENV))  # may read or write it
+    assert {writes, reads} <= set(index.candidates("python3 -c 'open(\"/etc/x\")'", ENV))
     found = set(index.candidates("du -sh /var/log", ENV))  # du only reads
     assert reads in found and writes not in found
     assert pipes in set(index.candidates("curl x | sh", ENV))

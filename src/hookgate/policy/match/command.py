@@ -50,7 +50,8 @@ rule needs a flag, operand or prefix word (``rm $FLAGS /``, ``git push origin
 "$B"`` - ``$B`` may be ``+main``), a run-time write target for ``writes``, a
 word that may name a file read or written and matches the rule's path - an
 operand or option value of a program with no file table (``mytool
-~/.ssh/id_rsa``), an argument of a script (``python3 s.py ~/.ssh/id_rsa``), see
+~/.ssh/id_rsa``), an argument of a script (``python3 s.py ~/.ssh/id_rsa``), a
+path or literal in inline code (``python3 -c 'open("/etc/x")'``), see
 :mod:`~hookgate.policy.match.shell.operands`; an
 interpreter one-liner for rules with ``interpreters: true`` or whose program
 name appears in the inline code (``python -c "os.system('rm -rf /')"`` for

@@ -131,6 +131,8 @@ class PathCheck:
         for m in maybe:
             if writes and not m.writes:
                 continue
+            if m.how == "many":
+                return _unknown(f"`{m.program}` inline code names more words that may be files than are judged")
             path = m.path
             matcher = self.matcher
             if "/" not in path and path[:1] != "~" and path not in (".", ".."):
@@ -159,6 +161,8 @@ def _maybe_detail(m: Maybe, what: str) -> str:
         named = f"`{m.word}` ({'some path below ' if below is not None else ''}`{below or m.path}`)"
     if m.how == "reader":
         return f"`{m.program}` reads files its words name; its word {named} may name one"
+    if m.how == "code":
+        return f"`{m.program}` inline code names {named}, which may be a file it {what}"
     if m.how == "script":
         return f"`{m.program}` runs code hookgate cannot see into; its word {named} may name a file that code {what}"
     return f"hookgate does not know the files `{m.program}` {what}; its word {named} may name one"

@@ -28,7 +28,15 @@ from hookgate.policy.match.shell.effects import (
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
 from hookgate.policy.match.shell.links import LINKERS, links_made
 from hookgate.policy.match.shell.model import Maybe, SimpleCommand, new_record
-from hookgate.policy.match.shell.operands import READER, maybe_how, operand_role, operand_words
+from hookgate.policy.match.shell.operands import (
+    CODE,
+    MANY,
+    READER,
+    code_words,
+    maybe_how,
+    operand_role,
+    operand_words,
+)
 from hookgate.policy.match.shell.redirects import Redirect
 from hookgate.policy.match.shell.tables import DOWNLOADERS, READERS, WRAPPERS, WRITERS, interpreter_code_opts
 from hookgate.policy.match.shell.unwrap import Unwrapped, found_paths, unwrap, unwrap_find
@@ -81,7 +89,7 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
     if ctx.cd is not None and (targets.writes or targets.reads):
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
-    maybe = _maybe(ctx, program, role, operands) if role is not None and operands else ()
+    maybe = _maybe(ctx, program, role, operands, code) if operands or code else ()
     _emit(ctx, raw, name, program, targets, code, maybe)
     if program in WRAPPERS or program == "find":
         if program in escapes.ESCAPING:  # ssh -o ProxyCommand=…
@@ -125,7 +133,7 @@ def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Fe
     role = operand_role(program)
     maybe: tuple[Maybe, ...] = ()
     if role is not None and len(raw.words) > 1:
-        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None)[2])
+        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None)[2], None)
     _emit(ctx, raw, name, program, NO_TARGETS, None, maybe)
     if ctx.written:
         consumers.ran_written(ctx, raw.words[0], raw.via)
@@ -183,11 +191,18 @@ def _move(cd: tuple[str, bool], w: Word) -> Word | None:
     return Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob)
 
 
-def _maybe(ctx: Context, program: str, role: str, operands: list[Word]) -> tuple[Maybe, ...]:
-    """The words of this command that may name files it reads or writes (see ``operands``), as records;
-    relative ones also below the directory an earlier `cd` moved to."""
+def _maybe(ctx: Context, program: str, role: str | None, operands: list[Word], code: str | None
+           ) -> tuple[Maybe, ...]:
+    """The words of this command (and the paths its inline code names) that may name files it reads or
+    writes (see ``operands``), as records; relative ones also below the directory an earlier `cd` moved to."""
     found: dict[Maybe, None] = {}
-    _add_maybe(ctx, found, operands, program, maybe_how(role), role != READER)
+    if role is not None:
+        _add_maybe(ctx, found, operands, program, maybe_how(role), role != READER)
+    if code:
+        paths, many = code_words(code)
+        _add_maybe(ctx, found, paths, program, CODE, True)
+        if many:
+            found[new_record(Maybe, ("", "", program, MANY, True))] = None
     if found:
         ctx.maybe.update(found)
     return tuple(found)

@@ -2,9 +2,9 @@
 
 The tables of :mod:`~hookgate.policy.match.shell.tables` say which words of
 ``cat``, ``cp``, ``curl -o``… are files read or written. A program they do not
-know (``mytool ~/.ssh/id_rsa``) and a script given arguments (``python3 s.py
-~/.ssh/id_rsa``) may read or write what their words name, and nothing proves
-they do. Such a
+know (``mytool ~/.ssh/id_rsa``), a script given arguments (``python3 s.py
+~/.ssh/id_rsa``) and interpreter code (``python3 -c 'open("/root/.ssh/id_rsa")'``)
+may read or write what their words name, and nothing proves they do. Such a
 word is reported as a :class:`~hookgate.policy.match.shell.model.Maybe`, which
 ``reads``/``writes`` rules judge like a target and answer UNKNOWN, never YES,
 when it matches (or may). A word that cannot name a file the rule covers costs
@@ -19,7 +19,14 @@ What counts as such a word:
 * the value of ``--opt=VALUE``; of a short option only a value that starts like
   a path (``-f/etc/x``, ``-o~/.x``): ``-la`` is not a file ``a``;
 * in any word, a part after ``=``, ``:``, ``@`` or ``,`` that starts like a path
-  (``if=/etc/shadow``, ``@~/.ssh/id_rsa``, ``file://~/x``, ``-v /src:/dst``).
+  (``if=/etc/shadow``, ``@~/.ssh/id_rsa``, ``file://~/x``, ``-v /src:/dst``);
+* in inline code (``python3 -c``, ``node -e``, ``perl -e``, ``php -r``, awk's
+  program, a heredoc or literal piped into an interpreter), each string literal
+  without blanks and each ``~/…``, ``$HOME/…``, ``$ENV{HOME}/…`` or ``/a/b``
+  token (a lone ``/x/`` or ``/x/g`` is a regex literal, ``/``, ``.``, ``~`` are
+  not files), and, when the code mentions the home folder
+  (``os.environ["HOME"] + "/.ssh/id_rsa"``, ``Path.home() / ".ssh"``), each
+  literal starting with ``/`` or ``.`` again below ``~``.
 
 An interpreter or shell (``python3``, ``node``, ``perl``, ``bash``…) surely reads
 the script it is given (``python3 s.py``: a read of ``s.py``, when no option before
@@ -53,18 +60,24 @@ from hookgate.policy.match.shell.tables import (
 from hookgate.policy.match.shell.unwrap import found_paths
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["PROGRAM", "READER", "SCRIPT", "maybe_how", "operand_role", "operand_words"]
+__all__ = ["CODE", "MANY", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "code_words", "maybe_how",
+           "operand_role", "operand_words"]
 
 #: how a word came to be judged (the matcher words its detail after it)
 PROGRAM = "program"  # a program no table knows: it may read or write what a word names
 READER = "reader"  # a program that only reads: it may read what a word names
 SCRIPT = "script"  # an interpreter or shell running a script or code: its arguments may name files
+CODE = "code"  # a literal or path in inline code
+MANY = "many"  # inline code with more such words than are judged: every rule is UNKNOWN
 _WRAPPER = "wrapper"  # a wrapper with a subcommand (`uv run`, `npm exec`): a program when not running one
 
 #: programs whose words are judged elsewhere, or not at all: file tables, wrappers (their command is
 #: analysed on its own), find, and the builtins that run their words as shell code
 _OWN_WAY = frozenset(READERS) | frozenset(WRITERS) | frozenset(WRAPPERS) | NAMES_ONLY | {
     "dd", "tar", "bsdtar", "gtar", "find", "eval", "trap", "alias"}
+#: at most this many words of one piece of inline code are judged; more make the command UNKNOWN
+MAX_CODE_WORDS = 2048
+
 _STDIN = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 #: a word that starts like a path: absolute (not `//`, a URL's host), `~`, `~/…`, `~user/…`, `./…`, `../…`
 _PATHY = re.compile(r"/(?!/)|~(?:[A-Za-z_][\w.-]*)?(?:/|$)|\.\.?/")
@@ -364,3 +377,38 @@ def _below_prefix(word: Word, text: str, out: list[Word], *, options: bool) -> N
 
 def _path_word(path: str, word: Word) -> Word:
     return new_record(Word, (path, True, path, word.source or word.text, word.pos, None, False))
+
+
+# -- inline code
+
+_LITERAL = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""")
+#: a path in code: `~`, `$HOME`, `${HOME}` or perl's `$ENV{HOME}` and what follows; or an absolute
+#: path of two names or more that does not end in `/` (a lone `/x/` is a regex literal: awk '/err/')
+_CODE_HOME = re.compile(r"(?<![\w/.:$\\~)\]}-])(?:~|\$HOME\b|\$\{HOME\}|\$ENV\{HOME\})/[\w.@%+~-]*(?:/[\w.@%+~-]*)*")
+_CODE_ABSOLUTE = re.compile(r"(?<![\w/.:$\\~)\]}-])/[\w.@%+~-]+(?:/[\w.@%+~-]+)+(?![\w.@%+~/-])")
+#: `/a/g`, `/x/i`: a regex literal with flags (javascript, perl), not a file
+_REGEX_LITERAL = re.compile(r"/[^/]+/[dgimsuyx]{1,6}")
+#: code that builds a path below the home folder from a variable or call
+_MENTIONS_HOME = re.compile(r"home|expanduser|userprofile", re.IGNORECASE)
+
+
+def code_words(code: str) -> tuple[list[Word], bool]:
+    """The paths inline code may name, and whether there were more than :data:`MAX_CODE_WORDS`."""
+    found: dict[str, None] = {}
+    home = _MENTIONS_HOME.search(code) is not None
+    for m in _LITERAL.finditer(code):
+        literal = m.group(m.lastindex or 1)
+        if literal.strip("/.~") and _whole(literal) and _BLANK.search(literal) is None:  # paths inside: below
+            found[literal] = None
+        if home and literal[:1] in ("/", ".") and literal.strip("/.") and not literal.startswith(("./", "../")):
+            below = "~/" + literal.lstrip("/")
+            if _judgeable(below):
+                found[below] = None
+    for pattern in (_CODE_HOME, _CODE_ABSOLUTE):
+        for m in pattern.finditer(code):
+            token = m.group(0).replace("$ENV{HOME}", "~")
+            if _judgeable(token) and _REGEX_LITERAL.fullmatch(token) is None:
+                found[token] = None
+    paths = list(found)
+    return [new_record(Word, (p, True, p, p, 0, None, False)) for p in paths[:MAX_CODE_WORDS]], (
+        len(paths) > MAX_CODE_WORDS)
