@@ -114,9 +114,10 @@ class CommandIndex:
             found.update(self._on_writes)
         if parsed.reads or parsed.unknown_reads:
             found.update(self._on_reads)
-        if parsed.maybe:  # words that may name files read (and, most, written): UNKNOWN where they match
+        if parsed.maybe and (self._on_reads or self._on_writes):
+            # words that may name files read (most, also written): UNKNOWN where a rule's path matches
             found.update(self._on_reads)
-            if any(m.writes for m in parsed.maybe):
+            if self._on_writes and any(m.writes for m in parsed.maybe):
                 found.update(self._on_writes)
         for cmd in parsed.commands:
             keys = self._by_program.get(cmd.program)

@@ -9,6 +9,7 @@ It returns the command's output feed for the next pipeline stage.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,7 +23,6 @@ from hookgate.policy.match.shell.effects import (
     file_targets,
     keep,
     output_feed,
-    reported,
     static_target,
 )
 from hookgate.policy.match.shell.feed import NOTHING, Feed, combine
@@ -32,6 +32,8 @@ from hookgate.policy.match.shell.operands import (
     CODE,
     MANY,
     READER,
+    Candidate,
+    Operands,
     code_words,
     maybe_how,
     operand_role,
@@ -81,15 +83,17 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
     if raw.open_tail is not None and READERS.get(program, _NO_OPERANDS)[2] != "none":  # `| xargs cat`
         targets = Targets(targets.writes, [*targets.reads, _open_target(raw.open_tail)])
     role = operand_role(program)
-    operands: list[Word] = []
+    found: Operands | None = None
     if role is not None:
-        reads, writes, operands = operand_words(role, program, words, raw.open_tail)
-        if reads or writes:  # an interpreter's script; perl -ne/-pi's files
-            targets = Targets([*targets.writes, *writes], [*targets.reads, *reads])
+        found = operand_words(role, program, words, raw.open_tail)
+        read_at, write_at = found[0], found[1]
+        if read_at or write_at:  # an interpreter's script; perl -ne/-pi's files
+            targets = Targets([*targets.writes, *(words[i] for i in write_at)],
+                              [*targets.reads, *(words[i] for i in read_at)])
     if ctx.cd is not None and (targets.writes or targets.reads):
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
-    maybe = _maybe(ctx, program, role, operands, code) if operands or code else ()
+    maybe = _maybe(ctx, program, role, found, code) if (found is not None and found[2]) or code else ()
     _emit(ctx, raw, name, program, targets, code, maybe)
     if program in WRAPPERS or program == "find":
         if program in escapes.ESCAPING:  # ssh -o ProxyCommand=…
@@ -133,7 +137,7 @@ def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Fe
     role = operand_role(program)
     maybe: tuple[Maybe, ...] = ()
     if role is not None and len(raw.words) > 1:
-        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None)[2], None)
+        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None), None)
     _emit(ctx, raw, name, program, NO_TARGETS, None, maybe)
     if ctx.written:
         consumers.ran_written(ctx, raw.words[0], raw.via)
@@ -191,34 +195,35 @@ def _move(cd: tuple[str, bool], w: Word) -> Word | None:
     return Word(text, exact, text if exact else "", text, w.pos, None, known and w.glob)
 
 
-def _maybe(ctx: Context, program: str, role: str | None, operands: list[Word], code: str | None
+def _maybe(ctx: Context, program: str, role: str | None, operands: Operands | None, code: str | None
            ) -> tuple[Maybe, ...]:
     """The words of this command (and the paths its inline code names) that may name files it reads or
     writes (see ``operands``), as records; relative ones also below the directory an earlier `cd` moved to."""
-    found: dict[Maybe, None] = {}
-    if role is not None:
-        _add_maybe(ctx, found, operands, program, maybe_how(role), role != READER)
-    if code:
-        paths, many = code_words(code)
-        _add_maybe(ctx, found, paths, program, CODE, True)
-        if many:
-            found[new_record(Maybe, ("", "", program, MANY, True))] = None
+    if role is not None and operands is not None and code is None and ctx.cd is None:
+        found = operands[3]
+    else:
+        records: dict[Maybe, None] = {}
+        if role is not None and operands is not None:
+            _add_maybe(ctx, records, operands[2], program, maybe_how(role), role != READER)
+        if code:
+            paths, many = code_words(code)
+            _add_maybe(ctx, records, paths, program, CODE, True)
+            if many:
+                records[new_record(Maybe, ("", "", program, MANY, True))] = None
+        found = tuple(records)
     if found:
-        ctx.maybe.update(found)
-    return tuple(found)
+        ctx.maybe.update(dict.fromkeys(found))
+    return found
 
 
-def _add_maybe(ctx: Context, found: dict[Maybe, None], words: list[Word], program: str, how: str,
+def _add_maybe(ctx: Context, found: dict[Maybe, None], candidates: Iterable[Candidate], program: str, how: str,
                writes: bool) -> None:
     cd = ctx.cd
-    for w in words:
-        word = w.source or w.text
-        if reported(w):
-            found[new_record(Maybe, (w.text, word, program, how, writes))] = None
-        if cd is not None:
-            moved = _move(cd, w)
-            if moved is not None and reported(moved):
-                found[new_record(Maybe, (moved.text, word, program, how, writes))] = None
+    base = cd[0] if cd is not None and cd[1] else None  # a `cd` to a folder built at run time: not followed
+    for path, word in candidates:
+        found[new_record(Maybe, (path, word, program, how, writes))] = None
+        if base is not None and path[:1] not in ("/", "~"):
+            found[new_record(Maybe, (posixpath.join(base, path), word, program, how, writes))] = None
 
 
 def _remember_fills(ctx: Context, program: str, targets: Targets, stdin: Feed | None) -> None:

@@ -19,8 +19,7 @@ from hookgate.policy.match.shell.tables import DIR_WRITERS, DOWNLOADERS, READERS
 from hookgate.policy.match.shell.unwrap import find_roots, found_paths
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "reported",
-           "static_target"]
+__all__ = ["NO_TARGETS", "SPECIAL", "TABLED", "Targets", "file_targets", "keep", "output_feed", "static_target"]
 
 
 #: options that give sed/awk their script, grep/rg their pattern, jq its filter: then no operand is the script
@@ -260,15 +259,6 @@ def static_target(word: Word) -> bool:
     """A target path rules can judge: exact, a wildcard (path rules expand those
     themselves), or ``ROOT/{}`` from find (always under ROOT)."""
     return word.exact or word.glob or (word.feed is not None and word.feed.kind == "paths")
-
-
-def reported(word: Word) -> bool:
-    """:func:`keep` and :func:`static_target` at once (the words of every plain command ask it)."""
-    feed = word.feed
-    if feed is not None:
-        return feed.kind == "paths"
-    text = word.text
-    return (word.exact or word.glob) and text not in HARMLESS and not (text[:1] == "/" and _FD_PATH.match(text))
 
 
 def output_feed(program: str, words: list[Word], stdin: Feed | None) -> Feed:

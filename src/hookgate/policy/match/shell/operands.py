@@ -46,7 +46,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from hookgate.policy.match.shell.model import new_record
+from hookgate.policy.match.shell.model import Maybe
+from hookgate.policy.match.shell.redirects import HARMLESS
 from hookgate.policy.match.shell.tables import (
     INTERPRETER_VALUES,
     NAMES_ONLY,
@@ -60,8 +61,8 @@ from hookgate.policy.match.shell.tables import (
 from hookgate.policy.match.shell.unwrap import found_paths
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["CODE", "MANY", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "code_words", "maybe_how",
-           "operand_role", "operand_words"]
+__all__ = ["CODE", "MANY", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "Candidate", "Operands", "code_words",
+           "maybe_how", "operand_role", "operand_words"]
 
 #: how a word came to be judged (the matcher words its detail after it)
 PROGRAM = "program"  # a program no table knows: it may read or write what a word names
@@ -86,8 +87,7 @@ _PIECE = re.compile(r"/(?!/)|~(?:[A-Za-z_][\w.-]*)?/|\.\.?/")
 _SEPARATORS = re.compile(r"[=:@,]")
 _HOME_VAR = re.compile(r"\$(?:HOME\b|\{HOME\})")
 _BLANK = re.compile(r"\s")
-#: a word of characters no path rule needs a second look at: letters, digits, `_ . + -`
-_SIMPLE = re.compile(r"[\w.+-]+", re.ASCII).fullmatch
+_FD_PATH = re.compile(r"/dev/fd/\d+|/proc/self/fd/\d+").fullmatch  # a pipe, as effects.keep drops them
 
 
 @lru_cache(maxsize=1024)
@@ -105,41 +105,71 @@ def operand_role(program: str) -> str | None:
     return READER if program in READS_ONLY else PROGRAM
 
 
-def operand_words(role: str, program: str, words: list[Word], open_tail: str | None
-                  ) -> tuple[list[Word], list[Word], list[Word]]:
-    """``(reads, writes, maybe)``: what an interpreter or shell surely reads (its script; the input
-    files of ``perl -n``) or writes (``perl -i``), and the candidate paths of the words that may name
-    files (each a :class:`Word` whose ``source`` is the word as written)."""
-    reads: list[Word] = []
-    writes: list[Word] = []
-    maybe: list[Word] = []
+#: a candidate: the path judged, and the word as written
+Candidate = tuple[str, str]
+#: what :func:`operand_words` answers: read and written word indices, candidates, and their records
+Operands = tuple[tuple[int, ...], tuple[int, ...], tuple[Candidate, ...], tuple[Maybe, ...]]
+
+
+def operand_words(role: str, program: str, words: list[Word], open_tail: str | None) -> Operands:
+    """``(reads, writes, maybe, records)``: the indices of the words an interpreter or shell surely reads
+    (its script; the input files of ``perl -n``) or writes (``perl -i``); the paths the words may name,
+    each with the word as written; and those as :class:`Maybe` records (before any ``cd``). A command
+    of literal words is answered once per distinct command."""
+    if open_tail is None:
+        for word in words:
+            if not word.exact or word.feed is not None:
+                break
+        else:
+            return _literal_operands(role, program, tuple([w.text for w in words]), tuple([w.source for w in words]))
+    return _with_records(role, program, *_operands(role, program, words, open_tail))
+
+
+@lru_cache(maxsize=4096)
+def _literal_operands(role: str, program: str, texts: tuple[str, ...], sources: tuple[str, ...]) -> Operands:
+    words = [Word(text, True, text, source, 0, None, False) for text, source in zip(texts, sources, strict=True)]
+    return _with_records(role, program, *_operands(role, program, words, None))
+
+
+def _with_records(role: str, program: str, reads: tuple[int, ...], writes: tuple[int, ...],
+                  candidates: tuple[Candidate, ...]) -> Operands:
+    how, written = maybe_how(role), role != READER
+    records = tuple(dict.fromkeys(Maybe(path, word, program, how, written) for path, word in candidates))
+    return reads, writes, candidates, records
+
+
+def _operands(role: str, program: str, words: list[Word], open_tail: str | None
+              ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[Candidate, ...]]:
+    reads: list[int] = []
+    writes: list[int] = []
+    maybe: list[Candidate] = []
     if role == _WRAPPER:
         if _runs_subcommand(WRAPPERS[program].subcommand, words):
-            return reads, writes, maybe  # `uv run CMD`: CMD is analysed as a command of its own
+            return (), (), ()  # `uv run CMD`: CMD is analysed as a command of its own
         _candidates(words[1:], maybe, options=True)
     elif role != SCRIPT:
         _candidates(words[1:], maybe, options=True)
     else:
         layout = _script_layout(program, words)
-        skip = layout.skip
-        _candidates([w for k, w in enumerate(words[1:layout.end], 1) if k not in skip], maybe, options=True)
-        args = [w for k, w in enumerate(words[layout.end:], layout.end) if k not in skip and k != layout.script]
-        if layout.script >= 0:
-            target = words[layout.script]
+        skip, end, script, n = layout.skip, layout.end, layout.script, len(words)
+        _candidates([w for k, w in enumerate(words[1:end], 1) if k not in skip], maybe, options=True)
+        args = [k for k in range(end, n) if k not in skip and k != script]
+        if script >= 0:
+            target = words[script]
             if layout.sure and target.exact and target.feed is None and target.text not in _STDIN:
-                reads.append(target)
+                reads.append(script)
             else:
                 _candidates([target], maybe, options=False)
-        if layout.filters and layout.sure and all(w.exact and w.feed is None for w in args):
-            operands = [w for w in args if w.text not in _STDIN]
+        if layout.filters and layout.sure and all(words[k].exact and words[k].feed is None for k in args):
+            operands = [k for k in args if words[k].text not in _STDIN]
             reads.extend(operands)  # perl -ne CODE FILES: the files are read line by line
             if "i" in layout.filters:
                 writes.extend(operands)  # perl -pi -e CODE FILES: and rewritten in place
-        else:
-            _candidates(args, maybe, options=True)  # the script's own options: `--out=FILE` as for a program
+        else:  # the script's own options: `--out=FILE` as for a program
+            _candidates([words[k] for k in args], maybe, options=True)
     if open_tail:  # `find DIR | xargs mytool`: the names find lists, appended
-        maybe.append(found_paths(open_tail.rstrip("/") or "/"))
-    return reads, writes, maybe
+        maybe.append((found_paths(open_tail.rstrip("/") or "/").text, "{}"))
+    return tuple(reads), tuple(writes), tuple(maybe)
 
 
 def maybe_how(role: str) -> str:
@@ -181,10 +211,7 @@ def _script_layout(program: str, words: list[Word]) -> _Layout:
     Arguments follow the script (or start where the options end)."""
     if program in SHELLS:
         return _shell_layout(words)
-    opts = interpreter_code_opts(program) or frozenset()
-    shorts = frozenset(o[-1] for o in opts if len(o) == 2) if program not in ("pwsh", "powershell") else frozenset()
-    python = program.startswith(("python", "pypy"))
-    filtering = program.startswith(_FILTERS)  # perl, ruby: -n, -p, -i[EXT] (its value only attached), -x[DIR]
+    opts, shorts, python, filtering = _interpreter(program)
     filters = ""
     skip: set[int] = set()
     i, sure, code, n = 1, True, False, len(words)
@@ -228,6 +255,16 @@ def _script_layout(program: str, words: list[Word]) -> _Layout:
     if program in ("deno", "bun") and words[i].text == "run" and i + 1 < n:
         return _Layout(i + 1, i + 1, sure, frozenset({*skip, i}))
     return _Layout(i, i, sure, frozenset(skip))
+
+
+@lru_cache(maxsize=256)
+def _interpreter(program: str) -> tuple[frozenset[str], frozenset[str], bool, bool]:
+    """Its inline-code options, their one-letter forms (which may end a cluster: ``-Sc CODE``), whether
+    it is python, and whether it is perl or ruby (``-n``, ``-p``, ``-i[EXT]`` with its value only attached,
+    ``-x[DIR]``)."""
+    opts = interpreter_code_opts(program) or frozenset()
+    shorts = frozenset(o[-1] for o in opts if len(o) == 2) if program not in ("pwsh", "powershell") else frozenset()
+    return opts, shorts, program.startswith(("python", "pypy")), program.startswith(_FILTERS)
 
 
 def _filter_letters(text: str) -> str:
@@ -283,39 +320,45 @@ def _shell_layout(words: list[Word]) -> _Layout:
 
 # -- candidate paths of words
 
-def _candidates(words: list[Word], out: list[Word], *, options: bool) -> None:
+
+def _candidates(words: list[Word], out: list[Candidate], *, options: bool) -> None:
     """Append the paths ``words`` may name (``options``: a word starting with ``-`` is an option
     until ``--``)."""
     for word in words:
         text = word.text
-        if word.exact and word.feed is None and _SIMPLE(text) is not None:  # most words: `status`, `-q`, `a.txt`
-            if text[0] != "-" or not options:
-                if text != "-":
-                    out.append(new_record(Word, (text, True, text, word.source or text, word.pos, None, False)))
-            elif text == "--":
-                options = False
-            continue  # an option without a value in its word (`-rf`, `--save-dev`)
+        if word.exact and word.feed is None:  # most words: one lookup per distinct word
+            if options and text[:1] == "-" and len(text) > 1:
+                if text == "--":
+                    options = False
+                    continue
+                paths = _word_paths(text, True)
+            else:
+                paths = _word_paths(text, False)
+            if paths:
+                source = word.source or text
+                out.extend([(path, source) for path in paths])
+            continue
         if word.feed is not None and word.feed.kind == "paths":  # find's `{}`: some path below its root
-            out.append(word)
+            out.append((text, word.source or text))
             continue
-        if not word.exact:
-            if word.glob:  # an unexpanded wildcard: the path matcher judges what it may expand to
-                if not (options and text[:1] == "-") and _whole(text):
-                    out.append(Word(text, False, word.prefix, word.source, word.pos, None, True))
-                continue
-            text = _HOME_VAR.sub("~", text) if "$" in text else text
-            if "$" in text or "`" in text or word.feed is not None:
-                _below_prefix(word, text, out, options=options)
-                continue
-        if options and text[:1] == "-" and len(text) > 1:
-            if text == "--":
-                options = False
-                continue
-            for path in _option_paths(text):
-                out.append(_path_word(path, word))
+        if word.glob:  # an unexpanded wildcard: the path matcher judges what it may expand to
+            if not (options and text[:1] == "-") and _whole(text):
+                out.append((text, word.source or text))
             continue
-        for path in _paths(text, whole=True):
-            out.append(_path_word(path, word))
+        text = _HOME_VAR.sub("~", text) if "$" in text else text
+        if "$" in text or "`" in text or word.feed is not None:
+            _below_prefix(word, text, out, options=options)
+        else:  # `$HOME/.ssh/id_rsa`: a literal once $HOME is `~`
+            source = word.source or word.text
+            out.extend([(path, source) for path in _word_paths(text, options and text[:1] == "-" and len(text) > 1)])
+
+
+@lru_cache(maxsize=4096)
+def _word_paths(text: str, option: bool) -> tuple[str, ...]:
+    """The paths an exact word may name, as an option (``-x…``, ``--x=…``) or as an operand; none that
+    names no file (``-``, ``/dev/null``, ``/dev/fd/3``). Words repeat: answered once per text."""
+    paths = _option_paths(text) if option else _paths(text, whole=True)
+    return tuple(p for p in paths if p not in HARMLESS and not (p[:1] == "/" and _FD_PATH(p)))
 
 
 def _option_paths(text: str) -> list[str]:
@@ -359,7 +402,7 @@ def _judgeable(text: str) -> bool:
     return "`" not in text and "\0" not in text and "\n" not in text
 
 
-def _below_prefix(word: Word, text: str, out: list[Word], *, options: bool) -> None:
+def _below_prefix(word: Word, text: str, out: list[Candidate], *, options: bool) -> None:
     """A word with run-time parts (``~/.ssh/$K``, ``--key=/etc/$X``): some path below the literal
     folder it starts in, when it starts like a path; otherwise it is left out."""
     cut = min((k for k in (text.find("$"), text.find("`")) if k >= 0), default=len(text))
@@ -371,12 +414,7 @@ def _below_prefix(word: Word, text: str, out: list[Word], *, options: bool) -> N
     if _PATHY.match(prefix) is None or "/" not in prefix:
         return
     folder = prefix[: prefix.rfind("/")] or "/"
-    below = found_paths(folder)
-    out.append(below._replace(source=word.source or word.text, pos=word.pos))
-
-
-def _path_word(path: str, word: Word) -> Word:
-    return new_record(Word, (path, True, path, word.source or word.text, word.pos, None, False))
+    out.append((found_paths(folder).text, word.source or word.text))
 
 
 # -- inline code
@@ -392,7 +430,8 @@ _REGEX_LITERAL = re.compile(r"/[^/]+/[dgimsuyx]{1,6}")
 _MENTIONS_HOME = re.compile(r"home|expanduser|userprofile", re.IGNORECASE)
 
 
-def code_words(code: str) -> tuple[list[Word], bool]:
+@lru_cache(maxsize=256)
+def code_words(code: str) -> tuple[tuple[Candidate, ...], bool]:
     """The paths inline code may name, and whether there were more than :data:`MAX_CODE_WORDS`."""
     found: dict[str, None] = {}
     home = _MENTIONS_HOME.search(code) is not None
@@ -409,6 +448,5 @@ def code_words(code: str) -> tuple[list[Word], bool]:
             token = m.group(0).replace("$ENV{HOME}", "~")
             if _judgeable(token) and _REGEX_LITERAL.fullmatch(token) is None:
                 found[token] = None
-    paths = list(found)
-    return [new_record(Word, (p, True, p, p, 0, None, False)) for p in paths[:MAX_CODE_WORDS]], (
-        len(paths) > MAX_CODE_WORDS)
+    paths = [p for p in found if p not in HARMLESS]
+    return tuple([(p, p) for p in paths[:MAX_CODE_WORDS]]), len(paths) > MAX_CODE_WORDS
