@@ -105,11 +105,16 @@ def test_the_detail_names_the_program_and_the_word() -> None:
 
 @pytest.mark.parametrize(("rule", "line", "want"), [
     ({"writes": {"outside": "workspace"}}, "git status", Outcome.NO),
-    ({"writes": {"outside": "workspace"}}, "mytool ./status", Outcome.UNKNOWN),
+    ({"writes": {"outside": "workspace"}}, "mytool ./status", Outcome.NO),
+    ({"writes": {"outside": "workspace"}}, "gcc -I/usr/include/x -c a.c", Outcome.NO),
+    ({"writes": {"outside": "workspace"}}, "python3 report.py /var/log/syslog", Outcome.NO),
+    ({"writes": {"outside": "workspace"}}, "mytool > /etc/x", Outcome.YES),  # a redirection is known
+    ({"writes": {"glob": "/var/log/**", "outside": "workspace"}}, "python3 r.py /var/log/syslog", Outcome.UNKNOWN),
     ({"writes": {"glob": "**/status"}}, "mytool status", Outcome.UNKNOWN),
 ])
-def test_a_plain_name_in_a_folder_outside_the_workspace_is_judged_by_globs_only(rule: object, line: str,
-                                                                                 want: Outcome) -> None:
+def test_a_word_that_may_name_a_file_is_judged_by_globs_only(rule: object, line: str, want: Outcome) -> None:
+    """``under``/``outside`` would hold for every absolute path a compiler or a script is given (and
+    for every plain word in a folder outside the workspace): only named paths judge such words."""
     outside = EvalEnv(cwd="/srv/other", home="/home/u", workspace="/work/p")
     assert outcome(rule, line, outside) is want
 

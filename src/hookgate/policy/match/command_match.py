@@ -87,8 +87,8 @@ class ArgMatcher:
 @dataclass(frozen=True, slots=True)
 class PathCheck:
     """A ``writes``/``reads`` path condition applied to command targets. ``names``: the same condition
-    without ``under``/``outside`` (None when it has no globs), for a word that may name a file in the
-    working directory (:meth:`_maybe`)."""
+    without ``under``/``outside`` (None when it has no globs), which judges the words that may name
+    files (:meth:`_maybe`)."""
 
     matcher: Any  # hookgate.policy.match.path.PathMatcher
     names: Any = None
@@ -124,21 +124,21 @@ class PathCheck:
         """UNKNOWN for the first word that may name a file this condition covers. A word that cannot be
         resolved (``$X`` in a literal, ``~1``, a relative name without a working directory) is
         passed over: it is only possibly a file, and judging it UNKNOWN would hold for every rule.
-        A plain name (no ``/``: ``status`` in ``git status``) is judged by the globs alone: in a working
-        directory outside the workspace, ``outside: workspace`` would hold for every word of every
-        program hookgate has no table for."""
+        Such words are judged by the condition's globs alone (``glob``/``in``, with ``except``), never by
+        ``under``/``outside``: ``outside: workspace`` would hold for every include path a compiler is
+        given (``gcc -I/usr/include``), every log a script reads, every word of a plain name (``status``
+        in ``git status``) in a working directory outside the workspace. A condition of only
+        ``under``/``outside`` does not look at them."""
         writes = what == "writes"
+        matcher = self.names
         for m in maybe:
             if writes and not m.writes:
                 continue
             if m.how == "many":
                 return _unknown(f"`{m.program}` inline code names more words that may be files than are judged")
+            if matcher is None:
+                return NO
             path = m.path
-            matcher = self.matcher
-            if "/" not in path and path[:1] != "~" and path not in (".", ".."):
-                matcher = self.names
-                if matcher is None:
-                    continue
             result = self._one(path, env, what, matcher)
             if result.outcome is Outcome.NO or (result.outcome is Outcome.UNKNOWN and self._unresolved(m.path, env)):
                 continue
