@@ -150,6 +150,19 @@ BENIGN = [
     "docker run -u 1000:1000 img",
     "docker run --user root:root img",
     'docker run --user "$(id -u):$(id -g)" img',
+    # other programs' -p/-a are ports, parents, all: only sshpass's, mysql's (attached) and redis-cli's
+    # are passwords; `mysql -p db` prompts; env:/file: are references
+    "ssh -p 2222 host",
+    "psql -p 5432 shop",
+    "mkdir -p build/out",
+    "ls -a dir",
+    "git commit -a -m wip",
+    "mysql -u root -p shop",
+    "mysql -p$DB_PASS shop",
+    "openssl rsa -passin env:KEY_PW -in k.pem",
+    "openssl rsa -passin file:/run/secrets/pw -in k.pem",
+    "PGPASSWORD=$PGPASS psql",
+    "smbclient //h/share -U alice",
     # other programs' -u/--user take user:group: only curl's is user:password
     "docker run -u app:staff img",
     "podman run --user app:wheel img",
@@ -358,6 +371,15 @@ def test_a_secret_in_a_key_is_found_and_masked() -> None:
         ("curl -H 'Authorization: Basic dXNlcjpwYXNz' https://x", "curl -H 'Authorization: Basic ***' https://x"),
         ("Proxy-Authorization: Bearer s3cr3t\r\nHost: x", "Proxy-Authorization: Bearer ***\r\nHost: x"),
         ("clé → curl -u alice:pässwörd ✓", "clé → curl -u alice:*** ✓"),
+        ("mysql -uroot -ps3cretpw db", "mysql -uroot -p*** db"),
+        ("cd /srv && mysqldump -psecret42 shop", "cd /srv && mysqldump -p*** shop"),
+        ("sshpass -p hunter2 ssh deploy@h", "sshpass -p *** ssh deploy@h"),
+        ("redis-cli -h cache -a s3cret ping", "redis-cli -h cache -a *** ping"),
+        ("openssl rsa -passin pass:hunter2 -in k.pem", "openssl rsa -passin pass:*** -in k.pem"),
+        ("openssl enc -pass 'pass:two words' -in x", "openssl enc -pass 'pass:***' -in x"),
+        ("PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=*** psql -h db"),
+        ("export MYSQL_PWD=s3cret; mysql shop", "export MYSQL_PWD=***; mysql shop"),
+        ("smbclient //h/share -U alice%hunter2", "smbclient //h/share -U alice%***"),
     ],
 )
 def test_only_the_credential_is_masked_so_a_reviewer_sees_what_it_was(text: str, masked: str) -> None:
@@ -377,6 +399,9 @@ def test_a_credential_parted_from_its_option_or_header_by_the_structure_is_found
     pairs = {"headers": [("Accept", "x"), ("Authorization", "Basic dXNlcjpwYXNz")]}
     assert matcher.match(pairs, env).outcome is Outcome.YES
     assert mask_secrets_in(pairs)["headers"][1] == ("Authorization", "Basic [REDACTED:http_auth_header]")
+    for found in (["mysql", "-ps3cret", "shop"], ["sshpass", "-p", "hunter2", "ssh", "h"], ["redis-cli", "-a", "pw1"]):
+        assert matcher.match({"command": found}, env).outcome is Outcome.YES, found
+        assert "[REDACTED:cli_password]" in "".join(mask_secrets_in({"command": found})["command"])
     argv = {"command": ["curl", "-u", "alice:hunter2", "--password", "s3cret", "https://x"]}
     assert matcher.match(argv, env).outcome is Outcome.YES
     assert mask_secrets_in(argv)["command"] == [
@@ -389,6 +414,8 @@ def test_a_credential_parted_from_its_option_or_header_by_the_structure_is_found
         {"command": ["curl", "-u", "$USER:$PASS", "https://x"]},
         {"command": ["docker", "run", "-u", "1000:1000", "img"]},
         {"command": ["docker", "run", "-u", "app:staff", "img"]},
+        {"command": ["ssh", "-p", "2222", "host"]},
+        {"command": ["mysql", "-u", "root", "-p", "shop"]},
         {"note": "Basic dXNlcjpwYXNz"},  # no header names it
     ):
         assert matcher.match(benign, env).outcome is Outcome.NO, benign

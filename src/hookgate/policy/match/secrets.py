@@ -219,6 +219,8 @@ def _context(key: object, previous: object, program: object = None) -> str:
         return f"{program} {previous} " if named else previous + " "
     if any(isinstance(name, str) and _AUTH_HEADER_RE.search(name) is not None for name in (key, previous)):
         return "Authorization: "
+    if isinstance(program, str) and previous is program and len(program) <= _MAX_OPTION:
+        return program + " "  # the first argument: `["mysql", "-ps3cret"]` is mysql's -p
     return ""
 
 

@@ -91,6 +91,8 @@ _OPT_START = r"""(?:^|[\s'"])"""
 _NEXT_ITEM = r"""['"][ \t]*,[ \t]*"""
 _SHORT_OPT_END = r"""(?:['"]""" + _SP + r"+|" + _NEXT_ITEM + "|" + _SP + r"*)"
 _LONG_OPT_END = r"""(?:['"]?=|['"]?""" + _SP + r"+|" + _NEXT_ITEM + ")"
+#: environment variables that database and ssh clients take a password from
+_ENV_PASSWORDS = r"(?:PGPASSWORD|MYSQL_PWD|SSHPASS|REDISCLI_AUTH)"
 _CLI_PASSWORD = (
     # curl -u / -U / --user / --proxy-user user:password (also in clusters, -su): the password is
     # group 1 when the colon is outside quotes, 2 or 3 when it is inside ('alice:pw' / "alice:pw")
@@ -104,6 +106,15 @@ _CLI_PASSWORD = (
     + r"|" + _OPT_START
     + r"--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)" + _LONG_OPT_END
     + r"(" + _WORD_PART + r"+)"
+    # openssl -pass/-passin/-passout pass:SECRET (env:VAR and file:PATH are references)
+    + r"|" + _OPT_START + r"-pass(?:in|out)?(?:" + _SP + r"+|" + _NEXT_ITEM + r")"
+    + r"""(?:pass:(""" + _WORD_PART + r"""+)|'pass:([^'\n]+)|"pass:([^"\n]+))"""
+    # a password in the environment of a client that reads it from there
+    + r"|" + r"""(?:^|[\s;&|('"])""" + _ENV_PASSWORDS + r"=(" + _WORD_PART + r"+)"
+    # sshpass -p, mysql -pSECRET (attached: a blank makes -p prompt), redis-cli -a: the program decides
+    + r"|" + _OPT_START + r"-[pa]" + _SHORT_OPT_END + r"(" + _WORD_PART + r"+)"
+    # smbclient / rpcclient -U user%password
+    + r"|" + _OPT_START + r"-U" + _SHORT_OPT_END + r"""[^\s%'"]+%(""" + _WORD_PART + r"+)"
 )
 #: an Authorization or Proxy-Authorization header (raw, `-H '…'`, or a quoted key of JSON or a
 #: Python dict, or the first of a pair): the credential after the scheme is group 1
@@ -128,9 +139,21 @@ _PROSE_WORD = re.compile(r"[a-z]+")
 #: the text before a value ends with one of the password options (not a user option)
 _PASSWORD_OPTION_BEFORE = re.compile(
     r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)\Z""")
-#: `curl` as a word in the command that ends the text (after the last `;`, `&`, `|`, `(` or line
-#: break that a backslash does not continue)
-_CURL_IN_COMMAND = re.compile(r"""(?:\A|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|\Z)(?:[^;&|(\n]|\\\r?\n)*\Z""")
+#: the command that ends the text: after the last `;`, `&`, `|`, `(` or a line break that a backslash
+#: does not continue
+_LAST_COMMAND = re.compile(r"""(?:\A|[;&|(\n])((?:[^;&|(\n]|\\\r?\n)*)\Z""")
+#: the programs that read a password after an option, by the option that ends the text
+_CURL = re.compile(r"""(?:\A|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|\Z)""")
+_PASS_ARGUMENT_BEFORE = re.compile(r"""['"]?pass:\Z""")
+_ENV_PASSWORD_BEFORE = re.compile(_ENV_PASSWORDS + r"=\Z")
+_SHORT_OPTION_BEFORE = re.compile(r"""-([pa])(['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)?\Z""")
+_SMB_USER_BEFORE = re.compile(r"""-U(?:['"]?(?:[ \t]|\\\r?\n)*|['"][ \t]*,[ \t]*)[^\s%'"]+%\Z""")
+_PROGRAM_WORD = r"""(?:\A|[\s/'"`])(?:{})(?:['"`]|\s|\Z)"""
+_SSHPASS = re.compile(_PROGRAM_WORD.format("sshpass"))
+_MYSQL = re.compile(_PROGRAM_WORD.format(
+    "mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb(?:-dump|-admin)?"))
+_REDIS = re.compile(_PROGRAM_WORD.format("redis-cli|valkey-cli"))
+_SMB = re.compile(_PROGRAM_WORD.format("smbclient|rpcclient|smbget|smbcacls|smbmap"))
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 #: a header credential this long is a token even if it reads like a word
 _LONG_TOKEN = 20
@@ -160,7 +183,19 @@ def _cli_password_in_context(before: str, value: str) -> bool:
     ``-u node:node`` either (a password that repeats the user name is docker's group)."""
     if _PASSWORD_OPTION_BEFORE.search(before) is not None:
         return not before[-1:].isspace() or _PROSE_WORD.fullmatch(value) is None
-    if _CURL_IN_COMMAND.search(before) is None:
+    if _PASS_ARGUMENT_BEFORE.search(before) is not None or _ENV_PASSWORD_BEFORE.search(before) is not None:
+        return True
+    found = _LAST_COMMAND.search(before)
+    command = found.group(1) if found is not None else before
+    if _SMB_USER_BEFORE.search(before) is not None:
+        return _SMB.search(command) is not None
+    short = _SHORT_OPTION_BEFORE.search(before)
+    if short is not None:  # -p / -a: whose option it is decides (ssh -p 22, mkdir -p dir, ls -a)
+        if short.group(1) == "a":
+            return _REDIS.search(command) is not None
+        attached = not short.group(2)
+        return _SSHPASS.search(command) is not None or (attached and _MYSQL.search(command) is not None)
+    if _CURL.search(command) is None:
         return False
     user = _USER_BEFORE.search(before)
     return user is None or user.group(1) != _unquoted(value)
@@ -270,7 +305,9 @@ _BUILTINS = (
     Detector(
         "cli_password",
         "password given as a command-line option: curl -u/--user/--proxy-user user:password,"
-        " --password, --http-password, --ftp-password, --proxy-password, --oauth2-bearer;"
+        " --password, --http-password, --ftp-password, --proxy-password, --oauth2-bearer, mysql -pSECRET,"
+        " sshpass -p, redis-cli -a, openssl -pass/-passin/-passout pass:SECRET, smbclient -U user%password,"
+        " PGPASSWORD= / MYSQL_PWD= / SSHPASS= / REDISCLI_AUTH=;"
         " not a reference such as $PASS or $(cat file), nor a user alone (-u alice)",
         _CLI_PASSWORD,
         _cli_password,
