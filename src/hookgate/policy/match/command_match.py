@@ -136,6 +136,9 @@ class PathCheck:
                 continue
             if m.how == "many":
                 return _unknown(f"`{m.program}` inline code names more words that may be files than are judged")
+            if m.how == "many-values":
+                return _unknown(f"the line gives its variables more values than are judged, which `{m.program}` "
+                                "may be given")
             if matcher is None:
                 return NO
             path = m.path

@@ -94,6 +94,8 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
     maybe = _maybe(ctx, program, role, found, code) if (found is not None and found[2]) or code else ()
+    if role is not None:
+        _untabled(ctx, raw, role, program)
     _emit(ctx, raw, name, program, targets, code, maybe)
     if program in WRAPPERS or program == "find":
         if program in escapes.ESCAPING:  # ssh -o ProxyCommand=…
@@ -136,14 +138,22 @@ def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Fe
     note a script an earlier command wrote being run."""
     role = operand_role(program)
     maybe: tuple[Maybe, ...] = ()
-    if role is not None and len(raw.words) > 1:
-        maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None), None)
+    if role is not None:
+        if len(raw.words) > 1:
+            maybe = _maybe(ctx, program, role, operand_words(role, program, raw.words, None), None)
+        _untabled(ctx, raw, role, program)
     _emit(ctx, raw, name, program, NO_TARGETS, None, maybe)
     if ctx.written:
         consumers.ran_written(ctx, raw.words[0], raw.via)
     if raw.stdin is None and not any([w.feed for w in raw.words]):
         return new_record(Feed, ("opaque", "", f"`{name}` output"))
     return output_feed(program, raw.words, raw.stdin)
+
+
+def _untabled(ctx: Context, raw: RawCommand, role: str, program: str) -> None:
+    """Note a command whose words may name files (it is recorded next), for the variables of the line
+    (:mod:`~hookgate.policy.match.shell.variables`)."""
+    ctx.untabled.append((len(ctx.commands), role, program, raw.words, raw.env, ctx.cd))
 
 
 def _cd(ctx: Context, program: str, words: list[Word]) -> None:

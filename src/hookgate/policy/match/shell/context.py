@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import tree_sitter
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from hookgate.policy.match.shell.walker import Walker
+    from hookgate.policy.match.shell.words import Word
+
+#: a command whose words may name files: (index in ``Context.commands``, its operand role, program,
+#: words, prefix assignments, the `cd` before it)
+Untabled = tuple[int, str, str, "list[Word]", "list[tuple[str, str]]", "tuple[str, bool] | None"]
 
 __all__ = ["MAX_DEPTH", "MAX_SCRIPTS", "Context", "kind_ids", "parse_tree"]
 
@@ -73,11 +79,24 @@ def _walker() -> type[Walker]:
 _WALKER: type[Walker] | None = None
 
 
+def _variables() -> ModuleType:
+    """:mod:`.variables` imports the word model, which imports this module: resolve late, once."""
+    global _VARIABLES
+    if _VARIABLES is None:
+        from hookgate.policy.match.shell import variables
+
+        _VARIABLES = variables
+    return _VARIABLES
+
+
+_VARIABLES: ModuleType | None = None
+
+
 class Context:
     """Mutable accumulator for one :func:`parse_command` call."""
 
     __slots__ = ("cd", "commands", "links", "maybe", "pipes", "reads", "scripts_left", "text", "unknown_reads",
-                 "unknown_writes", "unknowns", "writes", "written")
+                 "unknown_writes", "unknowns", "untabled", "values", "writes", "written")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -94,6 +113,11 @@ class Context:
         self.scripts_left = MAX_SCRIPTS
         #: link -> (target, index of the first command after the one that made it): ln, cp -s, mount --bind
         self.links: dict[str, tuple[str, int]] = {}
+        #: NAME -> the values literal assignments of the line give it (variables.py); None: no assignment yet
+        self.values: dict[str, dict[str, None]] | None = None
+        #: the commands whose words may name files (operands.py), for :mod:`.variables`:
+        #: (index in ``commands``, role, program, words, prefix assignments, `cd` before it)
+        self.untabled: list[Untabled] = []
 
     def _through_links(self) -> None:
         """Reads and writes at or below a link, by a command after the one that made it, are reported
@@ -115,6 +139,14 @@ class Context:
             commands.append(cmd)
         self.commands = commands
 
+    def assign(self, name: str, values: list[str], append: bool = False) -> None:
+        """``NAME=value`` (``for NAME in WORDS``: each word): one more value the variable may hold. The
+        values of every assignment of the line are kept, in order, whichever branch, loop, subshell or
+        function it is in; ``NAME+=value`` appends to each value given before."""
+        if self.values is None:
+            self.values = {}
+        (_VARIABLES or _variables()).assign(self.values, name, values, append)
+
     def unknown(self, message: str, via: tuple[str, ...] = ()) -> None:
         if via:
             message += " in " + " in ".join(f"`{v}`" for v in reversed(via))
@@ -132,6 +164,8 @@ class Context:
         return (_WALKER or _walker())(self, text, via).run(stdin)
 
     def result(self) -> ParsedCommand:
+        if self.values is not None and self.untabled:
+            (_VARIABLES or _variables()).with_variables(self)
         if self.links:
             self._through_links()
         return new_record(ParsedCommand, (

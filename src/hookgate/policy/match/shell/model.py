@@ -19,7 +19,8 @@ new_record = tuple.__new__
 class Maybe(NamedTuple):
     """A word that may name a file the command reads (and, with ``writes``, writes), though no table
     says it does: an operand of a program hookgate does not know, an argument of a script, a path
-    in inline code (see :mod:`~hookgate.policy.match.shell.operands`). ``reads``/``writes`` rules
+    in inline code (see :mod:`~hookgate.policy.match.shell.operands`), a value the line gives a
+    variable (:mod:`~hookgate.policy.match.shell.variables`). ``reads``/``writes`` rules
     that it matches answer UNKNOWN, never YES. ``path`` is what is judged (``DIR/{}``: some path
     below DIR), ``word`` the word as written; ``how`` is one of the ``operands`` roles."""
 

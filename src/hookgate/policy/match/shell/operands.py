@@ -15,7 +15,9 @@ What counts as such a word:
 * every operand, with ``$HOME`` read as ``~``; a word with other run-time parts
   only through its literal folder (``~/.ssh/$K`` is some path below ``~/.ssh``);
   one with none (``"$F"``) is left out, as it would otherwise make every rule
-  UNKNOWN for every such command;
+  UNKNOWN for every such command (unless the line gives the variable a value:
+  :mod:`~hookgate.policy.match.shell.variables` adds those once the whole
+  line is walked);
 * the value of ``--opt=VALUE``; of a short option only a value that starts like
   a path (``-f/etc/x``, ``-o~/.x``): ``-la`` is not a file ``a``;
 * in any word, a part after ``=``, ``:``, ``@`` or ``,`` that starts like a path
@@ -61,8 +63,8 @@ from hookgate.policy.match.shell.tables import (
 from hookgate.policy.match.shell.unwrap import found_paths
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["CODE", "MANY", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "Candidate", "Operands", "code_words",
-           "maybe_how", "operand_role", "operand_words"]
+__all__ = ["CODE", "MANY", "MANY_VALUES", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "Candidate",
+           "Operands", "candidates", "code_words", "maybe_how", "operand_role", "operand_words", "runs_other"]
 
 #: how a word came to be judged (the matcher words its detail after it)
 PROGRAM = "program"  # a program no table knows: it may read or write what a word names
@@ -70,6 +72,7 @@ READER = "reader"  # a program that only reads: it may read what a word names
 SCRIPT = "script"  # an interpreter or shell running a script or code: its arguments may name files
 CODE = "code"  # a literal or path in inline code
 MANY = "many"  # inline code with more such words than are judged: every rule is UNKNOWN
+MANY_VALUES = "many-values"  # a line giving its variables more values than are judged: every rule is UNKNOWN
 _WRAPPER = "wrapper"  # a wrapper with a subcommand (`uv run`, `npm exec`): a program when not running one
 
 #: programs whose words are judged elsewhere, or not at all: file tables, wrappers (their command is
@@ -175,6 +178,12 @@ def _operands(role: str, program: str, words: list[Word], open_tail: str | None
 def maybe_how(role: str) -> str:
     """The :class:`~hookgate.policy.match.shell.model.Maybe` ``how`` of a role's words."""
     return PROGRAM if role == _WRAPPER else role
+
+
+def runs_other(role: str, program: str, words: list[Word]) -> bool:
+    """A wrapper running another command (``uv run CMD``): its own words name no file, and CMD is a
+    command of its own."""
+    return role == _WRAPPER and _runs_subcommand(WRAPPERS[program].subcommand, words)
 
 
 def _runs_subcommand(subcommand: str, words: list[Word]) -> bool:
@@ -319,6 +328,14 @@ def _shell_layout(words: list[Word]) -> _Layout:
 
 
 # -- candidate paths of words
+
+
+def candidates(words: list[Word], *, options: bool) -> list[Candidate]:
+    """The paths ``words`` may name, each with the word as written (``options``: as a program's words,
+    where ``-x…`` is an option until ``--``)."""
+    out: list[Candidate] = []
+    _candidates(words, out, options=options)
+    return out
 
 
 def _candidates(words: list[Word], out: list[Candidate], *, options: bool) -> None:

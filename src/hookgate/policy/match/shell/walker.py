@@ -35,10 +35,14 @@ _PIPELINE = kind_ids("pipeline")
 _REDIRECTED = kind_ids("redirected_statement")
 _SUBSTITUTION_IDS = kind_ids("command_substitution", "process_substitution")
 _ASSIGNMENT = kind_ids("variable_assignment")
+_FOR = kind_ids("for_statement")  # `for NAME in WORDS`, `select NAME in WORDS`
+_DECLARATION = kind_ids("declaration_command")  # export, declare, typeset, local, readonly
+#: words of a declaration that may be `NAME=value` (`export "K=v"`)
+_DECLARED_WORDS = kind_ids("word", "string", "raw_string", "concatenation", "ansi_c_string")
 _INERT = kind_ids("comment", "heredoc_body", "heredoc_end", "heredoc_start", "variable_name", "word", "number",
                   "raw_string", "ansi_c_string", "string_content", "test_operator", "file_descriptor",
                   *REDIRECTS)  # leaves and redirections: they run nothing themselves
-_MODELLED = _PIPELINE | _REDIRECTED | _SUBSTITUTION_IDS | _ASSIGNMENT | _INERT
+_MODELLED = _PIPELINE | _REDIRECTED | _SUBSTITUTION_IDS | _ASSIGNMENT | _FOR | _DECLARATION | _INERT
 _COMMAND_NAME = kind_ids("command_name")
 _BARE_WORD = kind_ids("word", "number")
 _REDIRECT_IDS = kind_ids(*REDIRECTS)
@@ -163,7 +167,11 @@ class Walker:
         if kind in _SUBSTITUTION_IDS:
             return self.substitution(node)
         if kind in _ASSIGNMENT:
-            self.assignment(node)
+            self.assignment(node, statement=True)
+        elif kind in _FOR:
+            return self.for_loop(node, stdin, redirs)
+        elif kind in _DECLARATION:
+            return self.declaration(node, stdin, redirs)
         return NOTHING  # an assignment or an inert node
 
     def pipeline(self, stages: list[Node], stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
@@ -268,27 +276,81 @@ class Walker:
         out = analyze(self.ctx, raw)
         return self.tails(tails, out, stdin) if tails else out
 
-    def assignment(self, node: Node) -> tuple[str, str]:
+    def assignment(self, node: Node, statement: bool = False) -> tuple[str, str]:
+        """``NAME=value``: ``(NAME, value)``. A ``statement`` (not a prefix of a command) also gives the
+        line's variable its value (an array: each element), for :mod:`.variables`."""
         name, value = "", ""
-        seen_eq = False
+        seen_eq = append = False
+        elements: list[str] | None = None
         for child in node.children:
             if not seen_eq:
                 if child.type in ("=", "+="):
                     seen_eq = True
+                    append = child.type == "+="
                 elif child.type in ("variable_name", "subscript"):
                     name = self.words.text(child)
                     if child.type == "subscript":
                         self.nested(child)
                 continue
             if child.type == "array":
-                self.nested(child)
                 value = self.words.text(child)
+                if statement:  # each element is a value (its commands run as they are resolved)
+                    elements = [w.text for c in child.named_children if c.kind_id not in _COMMENT
+                                for w in self.words.resolve(c)]
+                else:
+                    self.nested(child)
             else:
                 word = self.words.resolve_one(child)
                 value = word.text
                 if name in CODE_ENV:  # GIT_SSH_COMMAND='…' git fetch: the value is a command line
                     run_script(self.ctx, word, (*self.via, f"${name}"))
+        if statement:
+            self.ctx.assign(name.partition("[")[0], [value] if elements is None else elements, append)
         return name, value
+
+    def for_loop(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
+        """``for NAME in WORDS; do …; done``: NAME takes each word (a wildcard as written), then the
+        body is walked as any statement."""
+        name = ""
+        values: list[str] = []
+        feeds: list[Feed] = []
+        for i, child in enumerate(node.children):
+            field = node.field_name_for_child(i)
+            if field == "variable":
+                name = self.words.text(child)
+            elif field == "value":
+                for word in self.words.resolve(child):  # walks the commands inside, as the statement walk would
+                    values.append(word.text)
+                    if word.feed is not None:
+                        feeds.append(word.feed)
+            elif child.is_named:
+                if values:
+                    self.ctx.assign(name, values)
+                    values = []
+                feeds.append(self.stmt(child, stdin, redirs))
+        if values:
+            self.ctx.assign(name, values)
+        return combine(feeds)
+
+    def declaration(self, node: Node, stdin: Feed | None, redirs: tuple[Redirect, ...]) -> Feed:
+        """``export``/``declare``/``local``/``readonly``/``typeset``: its ``NAME=value`` assignments, also when
+        quoted (``export "K=v"``: a variable whose name is built at run time still has the value)."""
+        feeds: list[Feed] = []
+        for child in node.named_children:
+            kind = child.kind_id
+            if kind in _ASSIGNMENT:
+                self.assignment(child, statement=True)
+            elif kind in _DECLARED_WORDS:
+                for word in self.words.resolve(child):
+                    name, eq, value = word.text.partition("=")
+                    if eq and not name.startswith("-"):
+                        base = name[:-1] if name.endswith("+") else name
+                        self.ctx.assign(base if base.isidentifier() else "", [value], base != name)
+                    if word.feed is not None:
+                        feeds.append(word.feed)
+            else:
+                feeds.append(self.stmt(child, stdin, redirs))
+        return combine(feeds)
 
     # -- callbacks used by the word resolver
     def substitution(self, node: Node) -> Feed:

@@ -1,0 +1,198 @@
+"""Values a command line gives its variables, for the words that may name files.
+
+A program no table describes, a script, or a reader that only reads may open
+what its words name (:mod:`~hookgate.policy.match.shell.operands`); a word
+with no literal start (``"$F"``) is left out there, since it could be anything.
+When the line itself gives the variable a value, it is not anything:
+``F=~/.ssh/id_rsa; mytool "$F"`` hands ``mytool`` that path.
+
+What gives a variable a value: a literal assignment ``NAME=value`` as a
+statement (also ``NAME+=value``, ``NAME=(a b)``, ``NAME[i]=value``), in
+``export``/``declare``/``typeset``/``local``/``readonly`` (``export "K=v"``
+too), and ``for NAME in WORDS`` (each word, a wildcard as written). The
+value is the word as the walk unquotes it; one with run-time parts keeps
+them (``$(pick)``, ``$X``), and counts as such a word does: through its
+literal folder (``~/.ssh/$K``), or not at all (``$(pick)``).
+
+Every value a variable is given anywhere in the line counts, whichever
+branch, loop, subshell or function holds the assignment and whether it
+comes before or after the command: a loop or a function can run a command
+written before the assignment after it, and a variable keeps no value
+hookgate could prove. A variable may hold several values; each is judged.
+
+A word of such a command that refers to a variable with values (``$F``,
+``"$F"``, ``${F}``, ``${F:-x}``, ``${A[@]}``, ``"$D/id_rsa"``) is judged
+once more with each value in place of the reference (references inside
+values too, a few levels deep): ``"$D/id_rsa"`` with ``D=~/.ssh`` may name
+``~/.ssh/id_rsa``. Other forms (``${F%x}``, ``${F/a/b}``, ``${!F}``) and
+variables given no literal value are left out, as before.
+
+Known readers and writers (``cat "$F"``) are not changed: their run-time
+words are targets built at run time already. A value that cannot name a file
+a rule covers costs nothing: the rule's globs decide. A line giving its
+variables more than :data:`MAX_VALUES` values makes every rule UNKNOWN for
+such commands.
+
+The walk notes each such command (``Context.untabled``) and each value
+(``Context.values``); :func:`with_variables` runs once the line is walked,
+and only when the line has an assignment. It adds records to the commands
+the walk built; the answers :mod:`~hookgate.policy.match.shell.operands`
+caches per command and word never see a variable's value, so their keys
+still cover all they depend on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from itertools import product
+from typing import TYPE_CHECKING
+
+from hookgate.policy.match.shell.model import Maybe, new_record
+from hookgate.policy.match.shell.operands import MANY_VALUES, READER, candidates, maybe_how, runs_other
+from hookgate.policy.match.shell.words import Word
+
+if TYPE_CHECKING:
+    from hookgate.policy.match.shell.context import Context
+
+__all__ = ["MAX_VALUES", "assign", "expand", "with_variables"]
+
+#: at most this many values are kept for the variables of one line; more make every `reads`/`writes`
+#: rule UNKNOWN for the commands whose words may name files
+MAX_VALUES = 4096
+#: a word referring to several variables is judged with every combination of their values up to this
+#: many; beyond, with each variable's values in turn (the others as written)
+_MAX_COMBINATIONS = 256
+_ROUNDS = 4  # references inside values are replaced this many levels deep
+#: `$NAME`, `${NAME}`, `${NAME[…]}`, `${NAME:-…}` (and `-`, `=`, `?`): the variable's value when it has one
+_REF = re.compile(r"\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*)(?:\[[^\]}]*\])?(?::?[-=?][^}]*)?\})")
+_WILDCARD = re.compile(r"[*?\[]")
+_BLANKS = re.compile(r"\s+")
+
+Values = dict[str, dict[str, None]]
+
+
+def assign(values: Values, name: str, given: list[str], append: bool) -> None:
+    """Add the values ``given`` to ``name`` (``append``: ``NAME+=value``, each earlier value extended too)."""
+    known = values.get(name)
+    if known is None:
+        known = values[name] = {}
+    if append and known:
+        given = [*given, *(old + new for old in known for new in given)]
+    room = MAX_VALUES + 1 - sum(map(len, values.values()))
+    if room > 0:
+        known.update(dict.fromkeys(given[:room]))
+
+
+def expand(text: str, values: Values, own: str = "") -> list[str]:
+    """The texts a word may stand for once the variables the line gives values replace its references
+    (and theirs, a few levels deep); [] when it refers to none. A value never stands in for a reference
+    inside itself (``PATH=/x:$PATH``: the ``$PATH`` before it, not known); ``own``: the variable whose value
+    ``text`` is. (A reference inside a value is replaced with the values of every other variable.)"""
+    found = _substitute(text, values, (own,))
+    if found is None:
+        return []
+    out = dict.fromkeys([t for t, _ in found])
+    frontier = [(t, used) for t, used in found if "$" in t]
+    for _ in range(_ROUNDS - 1):
+        if not frontier or len(out) > MAX_VALUES:
+            break
+        later: list[tuple[str, tuple[str, ...]]] = []
+        for t, used in frontier:
+            for more, now in _substitute(t, values, used) or ():
+                if more not in out:
+                    out[more] = None
+                    if "$" in more:
+                        later.append((more, now))
+        frontier = later
+    return list(out)
+
+
+def _substitute(text: str, values: Values, skip: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]] | None:
+    """``text`` with the values of the variables it refers to (not those in ``skip``), each with the
+    variables it replaced; None if it refers to none with values."""
+    parts: list[tuple[str, str, str, tuple[str, ...]]] = []  # (literal before, reference, name, its values)
+    pos = 0
+    for m in _REF.finditer(text):
+        name = m.group(1) or m.group(2)
+        known = values.get(name)
+        if known and name not in skip:
+            parts.append((text[pos : m.start()], m.group(0), name, tuple(known)))
+            pos = m.end()
+    if not parts:
+        return None
+    tail = text[pos:]
+    if len(parts) == 1:  # the common case: one variable
+        head, _, name, vals = parts[0]
+        one = (name,)
+        return [(head + value + tail, one) for value in vals]
+    size = 1
+    for part in parts:
+        size *= len(part[3])
+    if size <= _MAX_COMBINATIONS:
+        heads = [head for head, _, _, _ in parts]
+        used: tuple[str, ...] = tuple([name for _, _, name, _ in parts])
+        return [("".join([h + v for h, v in zip(heads, combo, strict=True)]) + tail, used)
+                for combo in product(*[vals for _, _, _, vals in parts])]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for k, (_, _, name, vals) in enumerate(parts):  # each variable's values in turn, the others as written
+        used = (name,)
+        for value in vals:
+            out.append(("".join([h + (value if j == k else ref) for j, (h, ref, _, _) in enumerate(parts)]) + tail,
+                        used))
+    return out
+
+
+def _word(text: str, source: str, pos: int) -> Word:
+    """A word whose value is ``text``: exact, a wildcard, or with run-time parts left."""
+    if "$" in text or "`" in text:
+        return new_record(Word, (text, False, "", source, pos, None, False))
+    wild = _WILDCARD.search(text)
+    if wild is not None:
+        return new_record(Word, (text, False, text[: wild.start()], source, pos, None, True))
+    return new_record(Word, (text, True, text, source, pos, None, False))
+
+
+def with_variables(ctx: Context) -> None:
+    """Add to each command whose words may name files the words its variables stand for (see the module
+    docstring)."""
+    values = ctx.values or {}
+    many = sum(map(len, values.values())) > MAX_VALUES
+    for index, role, program, words, _, cd in ctx.untabled:
+        if runs_other(role, program, words):
+            continue
+        found: dict[tuple[str, str, str], None] = {}  # (path, word, how)
+        if many:
+            found["", "", MANY_VALUES] = None
+        else:
+            how = maybe_how(role)
+            for word in words[1:]:
+                if word.exact or word.glob or "$" not in word.text or (word.feed and word.feed.kind == "paths"):
+                    continue
+                texts = expand(word.text, values)
+                if texts:
+                    texts += [p for t in texts if _BLANKS.search(t) for p in _BLANKS.split(t) if p]  # `$F` split
+                    options = [_word(text, word.source or word.text, word.pos) for text in texts]
+                    found.update(dict.fromkeys([(path, source, how) for path, source in
+                                                candidates(options, options=True)]))
+        if found:
+            _record(ctx, index, program, role != READER, found, cd)
+
+
+def _record(ctx: Context, index: int, program: str, writes: bool, found: dict[tuple[str, str, str], None],
+            cd: tuple[str, bool] | None) -> None:
+    """Add the records to the command (relative ones also below the folder an earlier `cd` moved to, as
+    its operands are) and to the line."""
+    base = cd[0] if cd is not None and cd[1] else None
+    records: dict[Maybe, None] = {}
+    for path, word, how in found:
+        records[new_record(Maybe, (path, word, program, how, writes))] = None
+        if base is not None and path[:1] not in ("/", "~", ""):
+            records[new_record(Maybe, (posixpath.join(base, path), word, program, how, writes))] = None
+    cmd = ctx.commands[index]
+    if cmd.maybe:
+        for m in cmd.maybe:
+            records.pop(m, None)
+    if records:
+        ctx.commands[index] = cmd._replace(maybe=(*cmd.maybe, *records))
+        ctx.maybe.update(records)
