@@ -1,7 +1,8 @@
 """Values a line gives its variables, for the words that may name files (shell/variables.py).
 
-``F=~/.ssh/id_rsa; mytool "$F"``: the word ``"$F"`` is judged as ``~/.ssh/id_rsa``, a possible read or
-write (UNKNOWN, never YES), judged by the rule's globs.
+``F=~/.ssh/id_rsa; mytool "$F"``: the word ``"$F"`` is judged as ``~/.ssh/id_rsa``; and a value in a
+program's environment may name a file it opens (``K=~/.ssh/id_rsa python3 s.py``). Both are possible
+reads/writes (UNKNOWN, never YES), judged by the rule's globs.
 """
 
 from __future__ import annotations
@@ -141,12 +142,64 @@ def test_values_that_name_no_covered_file_cost_nothing(line: str) -> None:
     assert outcome(line) is Outcome.NO, line
 
 
+# -- values in a program's environment
+
+def test_a_value_in_the_environment_may_name_a_file_the_program_opens() -> None:
+    result = judge("export K=~/.ssh/id_rsa && python3 s.py")
+    assert result.outcome is Outcome.UNKNOWN
+    assert result.detail == ("`python3` may be given the variable `K` (`~/.ssh/id_rsa`), which may name a file "
+                             "it reads")
+    assert ("~/.ssh/id_rsa", "K", "env") in maybe("K=~/.ssh/id_rsa python3 s.py")
+
+
+@pytest.mark.parametrize("line", [
+    "K=~/.ssh/id_rsa python3 s.py",
+    "K=~/.ssh/id_rsa; export K; ./run.sh",
+    "export K; K=~/.ssh/id_rsa; ./run.sh",
+    "K=~/.ssh/id_rsa; ./run.sh",  # a variable the agent's environment exports is passed on with its new value
+    "env K=~/.ssh/id_rsa ./run.sh",
+    "sudo K=~/.ssh/id_rsa ./run.sh",
+    "K=~/.ssh/id_rsa uv run mytool",
+    "D=~/.ssh K=$D/id_rsa ./run.sh",
+    "D=~/.ssh; K=$D/id_rsa ./run.sh",
+    "export KEYS=/tmp/a:~/.ssh/id_rsa && ./run.sh",  # a PATH-style list, piece by piece
+    "cd ~/.ssh && K=id_rsa ./up.sh",  # relative: below the folder `cd` moved to, as operands
+    "for f in ~/.ssh/*; do ./run.sh; done",
+    "F=~/.ssh/id_rsa; python3 <<EOF\nopen('$F')\nEOF",
+])
+def test_environment_forms(line: str) -> None:
+    assert outcome(line) is Outcome.UNKNOWN, line
+
+
+def test_a_prefix_assignment_reaches_that_command_only() -> None:
+    assert outcome("K=~/.ssh/id_rsa true; ./run.sh") is Outcome.NO
+    assert outcome("K=~/.ssh/id_rsa cat notes.txt") is Outcome.NO  # a known reader reads what its table says
+
+
+def test_a_list_value_is_judged_piece_by_piece_and_not_against_itself() -> None:
+    found = maybe("export PATH=/usr/local/bin:$PATH && mytool")
+    assert found == [("/usr/local/bin", "PATH", "env")]
+    assert maybe("API=https://example.com/x ./run.sh") == []  # a URL's host is not a path
+
+
+def test_a_reader_may_read_what_its_environment_names_but_never_writes() -> None:
+    assert outcome("K=/etc/list du -sh .", {"reads": "/etc/**"}) is Outcome.UNKNOWN
+    assert outcome("K=/etc/list du -sh .", {"writes": "/etc/**"}) is Outcome.NO
+    assert outcome("K=/etc/hosts mytool", {"writes": "/etc/**"}) is Outcome.UNKNOWN
+
+
 # -- answers cached per command and word still depend on the line
 
 def test_cached_answers_do_not_carry_a_lines_variables_to_another_line() -> None:
     for _ in range(2):
         assert outcome('mytool "$F"') is Outcome.NO
         assert outcome('F=~/.ssh/id_rsa; mytool "$F"') is Outcome.UNKNOWN
-        assert parse_command('mytool "$F"').maybe == ()
+        assert outcome("python3 s.py") is Outcome.NO
+        assert outcome("K=~/.ssh/id_rsa python3 s.py") is Outcome.UNKNOWN
+        assert outcome("python3 s.py") is Outcome.NO
+        assert parse_command("python3 s.py").maybe == ()
         assert parse_command("mytool x").maybe == parse_command_uncached("mytool x").maybe
 
+
+def test_a_file_url_in_the_environment_names_its_path() -> None:
+    assert maybe("K=file:///etc/x ./run.sh") == [("/etc/x", "K", "env")]

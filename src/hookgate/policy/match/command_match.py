@@ -162,6 +162,9 @@ def _maybe_detail(m: Maybe, what: str) -> str:
         named = f"`{m.word}`"
     else:
         named = f"`{m.word}` ({'some path below ' if below is not None else ''}`{below or m.path}`)"
+    if m.how == "env":  # a variable's value, in its environment (shell/variables.py)
+        value = f"{'some path below ' if below is not None else ''}`{below or m.path}`"
+        return f"`{m.program}` may be given the variable `{m.word}` ({value}), which may name a file it {what}"
     if m.how == "reader":
         return f"`{m.program}` reads files its words name; its word {named} may name one"
     if m.how == "code":

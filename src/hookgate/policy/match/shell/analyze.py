@@ -152,8 +152,10 @@ def _plain_command(ctx: Context, raw: RawCommand, name: str, program: str) -> Fe
 
 def _untabled(ctx: Context, raw: RawCommand, role: str, program: str) -> None:
     """Note a command whose words may name files (it is recorded next), for the variables of the line
-    (:mod:`~hookgate.policy.match.shell.variables`)."""
+    (:mod:`~hookgate.policy.match.shell.variables`); its prefix assignments make the line one that has some."""
     ctx.untabled.append((len(ctx.commands), role, program, raw.words, raw.env, ctx.cd))
+    if raw.env and ctx.values is None:
+        ctx.values = {}
 
 
 def _cd(ctx: Context, program: str, words: list[Word]) -> None:

@@ -22,7 +22,8 @@ class Maybe(NamedTuple):
     in inline code (see :mod:`~hookgate.policy.match.shell.operands`), a value the line gives a
     variable (:mod:`~hookgate.policy.match.shell.variables`). ``reads``/``writes`` rules
     that it matches answer UNKNOWN, never YES. ``path`` is what is judged (``DIR/{}``: some path
-    below DIR), ``word`` the word as written; ``how`` is one of the ``operands`` roles."""
+    below DIR), ``word`` the word as written (``env``: the variable's name); ``how`` is one of the
+    ``operands`` roles."""
 
     path: str
     word: str

@@ -16,8 +16,8 @@ What counts as such a word:
   only through its literal folder (``~/.ssh/$K`` is some path below ``~/.ssh``);
   one with none (``"$F"``) is left out, as it would otherwise make every rule
   UNKNOWN for every such command (unless the line gives the variable a value:
-  :mod:`~hookgate.policy.match.shell.variables` adds those once the whole
-  line is walked);
+  :mod:`~hookgate.policy.match.shell.variables` adds those, and the values a
+  program's environment may hold, once the whole line is walked);
 * the value of ``--opt=VALUE``; of a short option only a value that starts like
   a path (``-f/etc/x``, ``-o~/.x``): ``-la`` is not a file ``a``;
 * in any word, a part after ``=``, ``:``, ``@`` or ``,`` that starts like a path
@@ -63,7 +63,7 @@ from hookgate.policy.match.shell.tables import (
 from hookgate.policy.match.shell.unwrap import found_paths
 from hookgate.policy.match.shell.words import Word
 
-__all__ = ["CODE", "MANY", "MANY_VALUES", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "Candidate",
+__all__ = ["CODE", "ENV", "MANY", "MANY_VALUES", "MAX_CODE_WORDS", "PROGRAM", "READER", "SCRIPT", "Candidate",
            "Operands", "candidates", "code_words", "maybe_how", "operand_role", "operand_words", "runs_other"]
 
 #: how a word came to be judged (the matcher words its detail after it)
@@ -72,6 +72,7 @@ READER = "reader"  # a program that only reads: it may read what a word names
 SCRIPT = "script"  # an interpreter or shell running a script or code: its arguments may name files
 CODE = "code"  # a literal or path in inline code
 MANY = "many"  # inline code with more such words than are judged: every rule is UNKNOWN
+ENV = "env"  # the value of a variable in its environment (variables.py): it may open the file it names
 MANY_VALUES = "many-values"  # a line giving its variables more values than are judged: every rule is UNKNOWN
 _WRAPPER = "wrapper"  # a wrapper with a subcommand (`uv run`, `npm exec`): a program when not running one
 

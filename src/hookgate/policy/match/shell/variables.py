@@ -4,7 +4,8 @@ A program no table describes, a script, or a reader that only reads may open
 what its words name (:mod:`~hookgate.policy.match.shell.operands`); a word
 with no literal start (``"$F"``) is left out there, since it could be anything.
 When the line itself gives the variable a value, it is not anything:
-``F=~/.ssh/id_rsa; mytool "$F"`` hands ``mytool`` that path.
+``F=~/.ssh/id_rsa; mytool "$F"`` hands ``mytool`` that path. And a program
+may open a file its environment names (``K=~/.ssh/id_rsa python3 s.py``).
 
 What gives a variable a value: a literal assignment ``NAME=value`` as a
 statement (also ``NAME+=value``, ``NAME=(a b)``, ``NAME[i]=value``), in
@@ -20,12 +21,18 @@ comes before or after the command: a loop or a function can run a command
 written before the assignment after it, and a variable keeps no value
 hookgate could prove. A variable may hold several values; each is judged.
 
-A word of such a command that refers to a variable with values (``$F``,
-``"$F"``, ``${F}``, ``${F:-x}``, ``${A[@]}``, ``"$D/id_rsa"``) is judged
-once more with each value in place of the reference (references inside
-values too, a few levels deep): ``"$D/id_rsa"`` with ``D=~/.ssh`` may name
-``~/.ssh/id_rsa``. Other forms (``${F%x}``, ``${F/a/b}``, ``${!F}``) and
-variables given no literal value are left out, as before.
+* A word of such a command that refers to a variable with values (``$F``,
+  ``"$F"``, ``${F}``, ``${F:-x}``, ``${A[@]}``, ``"$D/id_rsa"``) is judged
+  once more with each value in place of the reference (references inside
+  values too, a few levels deep): ``"$D/id_rsa"`` with ``D=~/.ssh`` may name
+  ``~/.ssh/id_rsa``. Other forms (``${F%x}``, ``${F/a/b}``, ``${!F}``) and
+  variables given no literal value are left out, as before.
+* The values of statement assignments may reach every such command's
+  environment: exported ones plainly, the others because a variable the
+  agent's environment already exports is passed on with its new value, and
+  hookgate cannot see which those are. A prefix assignment
+  (``K=v cmd``, ``env K=v cmd``) reaches that command. Each value is judged as
+  a word of the command (``PATH``-style lists piece by piece).
 
 Known readers and writers (``cat "$F"``) are not changed: their run-time
 words are targets built at run time already. A value that cannot name a file
@@ -49,7 +56,7 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 from hookgate.policy.match.shell.model import Maybe, new_record
-from hookgate.policy.match.shell.operands import MANY_VALUES, READER, candidates, maybe_how, runs_other
+from hookgate.policy.match.shell.operands import ENV, MANY_VALUES, READER, candidates, maybe_how, runs_other
 from hookgate.policy.match.shell.words import Word
 
 if TYPE_CHECKING:
@@ -153,12 +160,28 @@ def _word(text: str, source: str, pos: int) -> Word:
     return new_record(Word, (text, True, text, source, pos, None, False))
 
 
+def _value_words(name: str, value: str, values: Values) -> list[Word]:
+    """The words a variable's value stands for in a program's environment: as given and expanded; a
+    ``PATH``-style list piece by piece instead (a URL is a word, as an operand is); and where ``$K`` is
+    unquoted, split at blanks. The word as written is the variable's name."""
+    texts = dict.fromkeys([value, *expand(value, values, name)] if "$" in value else [value])
+    for text in list(texts):
+        if ":" in text and "://" not in text:
+            del texts[text]
+            texts.update(dict.fromkeys(p for p in text.split(":") if p))
+    for text in list(texts):
+        if _BLANKS.search(text):
+            texts.update(dict.fromkeys(p for p in _BLANKS.split(text) if p))
+    return [_word(text, name, 0) for text in texts]
+
+
 def with_variables(ctx: Context) -> None:
-    """Add to each command whose words may name files the words its variables stand for (see the module
-    docstring)."""
+    """Add to each command whose words may name files the words its variables stand for and the values
+    its environment may hold (see the module docstring)."""
     values = ctx.values or {}
     many = sum(map(len, values.values())) > MAX_VALUES
-    for index, role, program, words, _, cd in ctx.untabled:
+    environment: list[tuple[str, str]] | None = None  # (path, variable) of every statement value
+    for index, role, program, words, prefix, cd in ctx.untabled:
         if runs_other(role, program, words):
             continue
         found: dict[tuple[str, str, str], None] = {}  # (path, word, how)
@@ -175,6 +198,18 @@ def with_variables(ctx: Context) -> None:
                     options = [_word(text, word.source or word.text, word.pos) for text in texts]
                     found.update(dict.fromkeys([(path, source, how) for path, source in
                                                 candidates(options, options=True)]))
+            if environment is None:
+                environment = [(path, name) for name, given in values.items() for value in given
+                               for path, _ in candidates(_value_words(name, value, values), options=False)]
+            found.update(dict.fromkeys([(path, name, ENV) for path, name in environment]))
+            for name, value in prefix:
+                scope = values
+                if "$" in value:
+                    scope = {**values}
+                    for other, given in prefix:
+                        scope[other] = {**scope.get(other, {}), given: None}
+                found.update(dict.fromkeys([(path, name, ENV) for path, _ in
+                                            candidates(_value_words(name, value, scope), options=False)]))
         if found:
             _record(ctx, index, program, role != READER, found, cd)
 
