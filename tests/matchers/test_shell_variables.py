@@ -203,3 +203,18 @@ def test_cached_answers_do_not_carry_a_lines_variables_to_another_line() -> None
 
 def test_a_file_url_in_the_environment_names_its_path() -> None:
     assert maybe("K=file:///etc/x ./run.sh") == [("/etc/x", "K", "env")]
+
+
+def test_a_value_several_commands_may_be_given_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hookgate.policy.match.command_match import PathCheck
+
+    judged: list[str] = []
+    one = PathCheck._one
+
+    def counting(self: PathCheck, path: str, *args: object) -> object:
+        judged.append(path)
+        return one(self, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PathCheck, "_one", counting)
+    assert outcome("export K=/srv/data; ./a.sh; ./b.sh; mytool", {"reads": "/etc/**"}) is Outcome.NO
+    assert judged.count("/srv/data") == 1

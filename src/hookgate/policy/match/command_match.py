@@ -131,6 +131,7 @@ class PathCheck:
         ``under``/``outside`` does not look at them."""
         writes = what == "writes"
         matcher = self.names
+        judged: set[str] = set()  # a value several commands may be given (shell/variables.py) is judged once
         for m in maybe:
             if writes and not m.writes:
                 continue
@@ -142,6 +143,9 @@ class PathCheck:
             if matcher is None:
                 return NO
             path = m.path
+            if path in judged:
+                continue
+            judged.add(path)
             result = self._one(path, env, what, matcher)
             if result.outcome is Outcome.NO or (result.outcome is Outcome.UNKNOWN and self._unresolved(m.path, env)):
                 continue
