@@ -49,6 +49,7 @@ def test_a_reference_is_judged_as_the_value_and_the_detail_names_word_and_value(
     'D=$HOME/.ssh; F=$D/id_rsa; G=${F}; mytool --key="$G"',  # references inside values, $HOME as ~
     'A=(x ~/.ssh/id_rsa); mytool "${A[@]}"',
     'A[1]=~/.ssh/id_rsa; mytool "${A[1]}"',
+    'declare -A M=([k]=~/.ssh/id_rsa); mytool "${M[k]}"',
     'F=~/.ssh; F+=/id_rsa; mytool "$F"',
     'export F=~/.ssh/id_rsa && mytool "$F"',
     'declare -r F=~/.ssh/id_rsa; mytool "$F"',
@@ -218,3 +219,10 @@ def test_a_value_several_commands_may_be_given_is_judged_once(monkeypatch: pytes
     monkeypatch.setattr(PathCheck, "_one", counting)
     assert outcome("export K=/srv/data; ./a.sh; ./b.sh; mytool", {"reads": "/etc/**"}) is Outcome.NO
     assert judged.count("/srv/data") == 1
+
+
+def test_more_values_given_than_are_judged_make_every_rule_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(variables, "MAX_GIVEN", 5)
+    line = "export A=a B=b; ./one.sh; ./two.sh; ./three.sh"  # 2 values, 3 commands
+    assert outcome(line, {"reads": "/nowhere/**"}) is Outcome.UNKNOWN
+    assert outcome("export A=a B=b; ./one.sh; ./two.sh", {"reads": "/nowhere/**"}) is Outcome.NO

@@ -37,8 +37,8 @@ hookgate could prove. A variable may hold several values; each is judged.
 Known readers and writers (``cat "$F"``) are not changed: their run-time
 words are targets built at run time already. A value that cannot name a file
 a rule covers costs nothing: the rule's globs decide. A line giving its
-variables more than :data:`MAX_VALUES` values makes every rule UNKNOWN for
-such commands.
+variables more than :data:`MAX_VALUES` values, or giving such commands more
+than :data:`MAX_GIVEN` in all, makes every rule UNKNOWN for them.
 
 The walk notes each such command (``Context.untabled``) and each value
 (``Context.values``); :func:`with_variables` runs once the line is walked,
@@ -67,6 +67,8 @@ __all__ = ["MAX_VALUES", "assign", "expand", "with_variables"]
 #: at most this many values are kept for the variables of one line; more make every `reads`/`writes`
 #: rule UNKNOWN for the commands whose words may name files
 MAX_VALUES = 4096
+#: and at most this many values given to commands' environments (values times such commands); more, as above
+MAX_GIVEN = 65536
 #: a word referring to several variables is judged with every combination of their values up to this
 #: many; beyond, with each variable's values in turn (the others as written)
 _MAX_COMBINATIONS = 256
@@ -179,7 +181,8 @@ def with_variables(ctx: Context) -> None:
     """Add to each command whose words may name files the words its variables stand for and the values
     its environment may hold (see the module docstring)."""
     values = ctx.values or {}
-    many = sum(map(len, values.values())) > MAX_VALUES
+    total = sum(map(len, values.values()))
+    many = total > MAX_VALUES or total * len(ctx.untabled) > MAX_GIVEN
     environment: list[tuple[str, str]] | None = None  # (path, variable) of every statement value
     for index, role, program, words, prefix, cd in ctx.untabled:
         if runs_other(role, program, words):

@@ -294,8 +294,8 @@ class Walker:
                 continue
             if child.type == "array":
                 value = self.words.text(child)
-                if statement:  # each element is a value (its commands run as they are resolved)
-                    elements = [w.text for c in child.named_children if c.kind_id not in _COMMENT
+                if statement:  # each element is a value (its commands run as they are resolved); `[key]=value`
+                    elements = [_element(w.text) for c in child.named_children if c.kind_id not in _COMMENT
                                 for w in self.words.resolve(c)]
                 else:
                     self.nested(child)
@@ -380,6 +380,13 @@ class Walker:
         for child in node.children:
             if child.is_named:
                 self.stmt(child, None, ())
+
+
+def _element(text: str) -> str:
+    """An array element's value: ``[key]=value`` (an associative array's) is ``value``."""
+    if text[:1] == "[" and "]=" in text:
+        return text.partition("]=")[2]
+    return text
 
 
 #: statements -> pipelines (``&&``/``||`` operands) -> commands, as (start, end) offsets
