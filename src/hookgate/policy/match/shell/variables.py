@@ -55,7 +55,7 @@ import re
 from itertools import product
 from typing import TYPE_CHECKING
 
-from hookgate.policy.match.shell.model import Maybe, new_record
+from hookgate.policy.match.shell.model import Maybe, SimpleCommand, new_record
 from hookgate.policy.match.shell.operands import ENV, MANY_VALUES, READER, candidates, maybe_how, runs_other
 from hookgate.policy.match.shell.words import Word
 
@@ -166,6 +166,8 @@ def _value_words(name: str, value: str, values: Values) -> list[Word]:
     """The words a variable's value stands for in a program's environment: as given and expanded; a
     ``PATH``-style list piece by piece instead (a URL is a word, as an operand is); and where ``$K`` is
     unquoted, split at blanks. The word as written is the variable's name."""
+    if "$" not in value and ":" not in value and _BLANKS.search(value) is None:  # most values
+        return [_word(value, name, 0)]
     texts = dict.fromkeys([value, *expand(value, values, name)] if "$" in value else [value])
     for text in list(texts):
         if ":" in text and "://" not in text:
@@ -181,56 +183,60 @@ def with_variables(ctx: Context) -> None:
     """Add to each command whose words may name files the words its variables stand for and the values
     its environment may hold (see the module docstring)."""
     values = ctx.values or {}
+    untabled = ctx.untabled
     total = sum(map(len, values.values()))
-    many = total > MAX_VALUES or total * len(ctx.untabled) > MAX_GIVEN
-    environment: list[tuple[str, str]] | None = None  # (path, variable) of every statement value
-    for index, role, program, words, prefix, cd in ctx.untabled:
+    if total > MAX_VALUES or total * len(untabled) > MAX_GIVEN:
+        for index, role, program, words, _, _ in untabled:
+            if not runs_other(role, program, words):
+                _record(ctx, index, [new_record(Maybe, ("", "", program, MANY_VALUES, True))], None)
+        return
+    # (path, variable) of every statement value: the same for every command
+    environment = [(path, name) for name, given in values.items() for value in given
+                   for path, _ in candidates(_value_words(name, value, values), options=False)]
+    for index, role, program, words, prefix, cd in untabled:
         if runs_other(role, program, words):
             continue
-        found: dict[tuple[str, str, str], None] = {}  # (path, word, how)
-        if many:
-            found["", "", MANY_VALUES] = None
-        else:
-            how = maybe_how(role)
-            for word in words[1:]:
-                if word.exact or word.glob or "$" not in word.text or (word.feed and word.feed.kind == "paths"):
-                    continue
-                texts = expand(word.text, values)
-                if texts:
-                    texts += [p for t in texts if _BLANKS.search(t) for p in _BLANKS.split(t) if p]  # `$F` split
-                    options = [_word(text, word.source or word.text, word.pos) for text in texts]
-                    found.update(dict.fromkeys([(path, source, how) for path, source in
-                                                candidates(options, options=True)]))
-            if environment is None:
-                environment = [(path, name) for name, given in values.items() for value in given
-                               for path, _ in candidates(_value_words(name, value, values), options=False)]
-            found.update(dict.fromkeys([(path, name, ENV) for path, name in environment]))
-            for name, value in prefix:
-                scope = values
-                if "$" in value:
-                    scope = {**values}
-                    for other, given in prefix:
-                        scope[other] = {**scope.get(other, {}), given: None}
-                found.update(dict.fromkeys([(path, name, ENV) for path, _ in
-                                            candidates(_value_words(name, value, scope), options=False)]))
+        how, writes = maybe_how(role), role != READER
+        found: list[Maybe] = []
+        for word in words[1:]:
+            if word.exact or word.glob or "$" not in word.text or (word.feed and word.feed.kind == "paths"):
+                continue
+            texts = expand(word.text, values)
+            if texts:
+                texts += [p for t in texts if _BLANKS.search(t) for p in _BLANKS.split(t) if p]  # `$F` split
+                options = [_word(text, word.source or word.text, word.pos) for text in texts]
+                found += [new_record(Maybe, (path, source, program, how, writes))
+                          for path, source in candidates(options, options=True)]
+        found += [new_record(Maybe, (path, name, program, ENV, writes)) for path, name in environment]
+        for name, value in prefix:
+            scope = values
+            if "$" in value:
+                scope = {**values}
+                for other, given in prefix:
+                    scope[other] = {**scope.get(other, {}), given: None}
+            found += [new_record(Maybe, (path, name, program, ENV, writes))
+                      for path, _ in candidates(_value_words(name, value, scope), options=False)]
         if found:
-            _record(ctx, index, program, role != READER, found, cd)
+            _record(ctx, index, found, cd)
 
 
-def _record(ctx: Context, index: int, program: str, writes: bool, found: dict[tuple[str, str, str], None],
-            cd: tuple[str, bool] | None) -> None:
+_MAYBE_FIELD = SimpleCommand._fields.index("maybe")
+
+
+def _record(ctx: Context, index: int, found: list[Maybe], cd: tuple[str, bool] | None) -> None:
     """Add the records to the command (relative ones also below the folder an earlier `cd` moved to, as
     its operands are) and to the line."""
-    base = cd[0] if cd is not None and cd[1] else None
-    records: dict[Maybe, None] = {}
-    for path, word, how in found:
-        records[new_record(Maybe, (path, word, program, how, writes))] = None
-        if base is not None and path[:1] not in ("/", "~", ""):
-            records[new_record(Maybe, (posixpath.join(base, path), word, program, how, writes))] = None
+    records = dict.fromkeys(found)
+    if cd is not None and cd[1]:
+        base = cd[0]
+        records.update(dict.fromkeys([m._replace(path=posixpath.join(base, m.path)) for m in found
+                                      if m.path[:1] not in ("/", "~", "")]))
     cmd = ctx.commands[index]
     if cmd.maybe:
         for m in cmd.maybe:
             records.pop(m, None)
     if records:
-        ctx.commands[index] = cmd._replace(maybe=(*cmd.maybe, *records))
+        fields = list(cmd)
+        fields[_MAYBE_FIELD] = (*cmd.maybe, *records)
+        ctx.commands[index] = new_record(SimpleCommand, tuple(fields))
         ctx.maybe.update(records)
