@@ -226,3 +226,8 @@ def test_more_values_given_than_are_judged_make_every_rule_unknown(monkeypatch: 
     line = "export A=a B=b; ./one.sh; ./two.sh; ./three.sh"  # 2 values, 3 commands
     assert outcome(line, {"reads": "/nowhere/**"}) is Outcome.UNKNOWN
     assert outcome("export A=a B=b; ./one.sh; ./two.sh", {"reads": "/nowhere/**"}) is Outcome.NO
+
+
+def test_a_command_substitution_is_not_split_into_words() -> None:
+    line = "VERSION=$(git describe) && docker build -t app:$VERSION ."
+    assert not [m for m in maybe(line) if "describe)" in m[0]]

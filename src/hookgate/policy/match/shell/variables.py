@@ -173,10 +173,15 @@ def _value_words(name: str, value: str, values: Values) -> list[Word]:
         if ":" in text and "://" not in text:
             del texts[text]
             texts.update(dict.fromkeys(p for p in text.split(":") if p))
-    for text in list(texts):
-        if _BLANKS.search(text):
-            texts.update(dict.fromkeys(p for p in _BLANKS.split(text) if p))
+    texts.update(dict.fromkeys(_fields(list(texts))))
     return [_word(text, name, 0) for text in texts]
+
+
+def _fields(texts: list[str]) -> list[str]:
+    """The fields of texts with blanks, as where ``$K`` is unquoted (``K="a b"; mytool $K``); not a text
+    with a command substitution, whose blanks are its command's (``$(git describe)``)."""
+    return [p for t in texts if _BLANKS.search(t) and "$(" not in t and "`" not in t
+            for p in _BLANKS.split(t) if p]
 
 
 def with_variables(ctx: Context) -> None:
@@ -203,7 +208,7 @@ def with_variables(ctx: Context) -> None:
                 continue
             texts = expand(word.text, values)
             if texts:
-                texts += [p for t in texts if _BLANKS.search(t) for p in _BLANKS.split(t) if p]  # `$F` split
+                texts += _fields(texts)
                 options = [_word(text, word.source or word.text, word.pos) for text in texts]
                 found += [new_record(Maybe, (path, source, program, how, writes))
                           for path, source in candidates(options, options=True)]
