@@ -98,7 +98,16 @@ def expand(text: str, values: Values, own: str = "") -> list[str]:
     (and theirs, a few levels deep); [] when it refers to none. A value never stands in for a reference
     inside itself (``PATH=/x:$PATH``: the ``$PATH`` before it, not known); ``own``: the variable whose value
     ``text`` is. (A reference inside a value is replaced with the values of every other variable.)"""
-    found = _substitute(text, values, (own,))
+    name = text[2:-1] if text[:2] == "${" and text[-1:] == "}" else text[1:]
+    if text[:1] == "$" and name.isidentifier() and name != own:  # `$F`, `${F}`: the values themselves
+        known = values.get(name)
+        if not known:
+            return []
+        if all(["$" not in value for value in known]):
+            return list(known)
+        found: list[tuple[str, tuple[str, ...]]] | None = [(value, (name,)) for value in known]
+    else:
+        found = _substitute(text, values, (own,))
     if found is None:
         return []
     out = dict.fromkeys([t for t, _ in found])
