@@ -6,6 +6,8 @@ Figures are p50/p99 microseconds per call, timed one call at a time with
 
 * ``uncached``: :func:`parse_command_uncached` plus one rule's match (what a new command costs),
   over all commands, and split into one simple command vs pipelines and lists;
+* ``assigning``: the same over lines that give variables values (``ASSIGNING``); ``assigning_reads``
+  with a ``reads: ~/.ssh/**`` rule instead, which judges the words and values that may name files;
 * ``tree_sitter``: the C parse alone, the floor the Python walk adds to;
 * ``cached``: the same through :func:`parse_command` (an LRU hit) plus the match;
 * ``index_N``: a whole field decision with N ``prefix`` rules in a :class:`CommandIndex`
@@ -44,6 +46,15 @@ COMPOUND = [
     "find . -name '*.py' -not -path './.venv/*' | xargs wc -l",
 ]
 COMMANDS = SIMPLE + COMPOUND
+#: lines that give variables values (timed apart, so the figures above stay comparable across stops)
+ASSIGNING = [
+    'NAME=world; echo "hi $NAME"',
+    "DEBUG=1 npm test",
+    'F=~/.ssh/id_rsa; mytool "$F"',
+    "export PATH=/usr/local/bin:$PATH && make build",
+    'for f in src/*.py; do pylint "$f"; done',
+    "VERSION=$(git describe) && docker build -t app:$VERSION .",
+]
 ENV = EvalEnv(cwd="/work/app", home="/home/u", workspace="/work/app")
 CTX = CompileContext(home="/home/u")
 
@@ -96,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args(argv)
     rule = _rule({"program": "rm", "flags": ["recursive", "force"]})
+    reads = _rule({"reads": "~/.ssh/**"})
     uncached = _time(lambda c: rule.match_parsed(parse_command_uncached(c), ENV), COMMANDS, args.rounds)
     figures = {
         "uncached": _stats(uncached),
@@ -103,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "uncached_compound": _stats([s for i, s in enumerate(uncached) if i % len(COMMANDS) >= len(SIMPLE)]),
         "tree_sitter": _stats(_time(lambda c: parse_tree(c.encode()), COMMANDS, args.rounds)),
         "cached": _stats(_time(lambda c: rule.match(c, ENV), COMMANDS, args.rounds)),
+        "assigning": _stats(_time(lambda c: rule.match_parsed(parse_command_uncached(c), ENV), ASSIGNING,
+                                  args.rounds)),
+        "assigning_reads": _stats(_time(lambda c: reads.match_parsed(parse_command_uncached(c), ENV), ASSIGNING,
+                                        args.rounds)),
     }
     for n in (10, 10_000):
         index, matchers = _index(n)
