@@ -20,8 +20,9 @@ What counts as such a word:
   program's environment may hold, once the whole line is walked);
 * the value of ``--opt=VALUE``; of a short option only a value that starts like
   a path (``-f/etc/x``, ``-o~/.x``): ``-la`` is not a file ``a``;
-* in any word, a part after ``=``, ``:``, ``@`` or ``,`` that starts like a path
-  (``if=/etc/shadow``, ``@~/.ssh/id_rsa``, ``file://~/x``, ``-v /src:/dst``);
+* in any word, a part before or after ``=``, ``:``, ``@`` or ``,`` that starts like a
+  path (``if=/etc/shadow``, ``@~/.ssh/id_rsa``, ``file://~/x``, both sides of
+  ``-v ~/.ssh:/root/.ssh``);
 * in inline code (``python3 -c``, ``node -e``, ``perl -e``, ``php -r``, awk's
   program, a heredoc or literal piped into an interpreter), each string literal
   without blanks and each ``~/…``, ``$HOME/…``, ``$ENV{HOME}/…`` or ``/a/b``
@@ -392,12 +393,15 @@ def _option_paths(text: str) -> list[str]:
 
 
 def _paths(text: str, *, whole: bool) -> list[str]:
-    """``text`` itself if it may be a file name (``whole``), and each part after ``=``, ``:``, ``@`` or
-    ``,`` that starts like a path (``key=/etc/x``, ``@~/.ssh/id_rsa``, ``/src:/dst``, ``file:///etc/x``)."""
+    """``text`` itself if it may be a file name (``whole``), and each part between ``=``, ``:``, ``@``
+    and ``,`` that starts like a path (``key=/etc/x``, ``@~/.ssh/id_rsa``, ``file:///etc/x``; both
+    sides of ``~/.ssh:/root/.ssh``, a folder a container mounts)."""
     out = [text] if whole and _whole(text) else []
     if _SEPARATORS.search(text) is not None:
         scan = text.replace("file://", "=") if "file://" in text else text
-        for part in _SEPARATORS.split(scan)[1:]:
+        parts = _SEPARATORS.split(scan)
+        first = parts[0] if _PATHY.match(parts[0]) is not None else ""
+        for part in (first, *parts[1:]):
             if part and _PIECE.match(part) and part not in out and _judgeable(part):
                 out.append(part)
     return out
