@@ -7,13 +7,12 @@ so an error in an inline rule points into the mount plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
 from hookgate.load.yaml import PathKey, PositionMap
-from hookgate.mountplan.envvars import has_refs
 from hookgate.policy.selectors import EventNameError, resolve_selector
 
 if TYPE_CHECKING:
@@ -22,11 +21,14 @@ if TYPE_CHECKING:
 __all__ = ["check_events", "check_policies", "compile_plan"]
 
 
-def check_events(events: Sequence[Any], positions: PositionMap, *, prefix: PathKey) -> list[Diagnostic]:
-    """Each ``enabled_events`` entry must name (or glob) at least one known event."""
+def check_events(events: Sequence[Any], positions: PositionMap, *, prefix: PathKey,
+                 deferred: Container[PathKey] = ()) -> list[Diagnostic]:
+    """Each ``enabled_events`` entry must name (or glob) at least one known event. An entry at a
+    ``deferred`` path still holds a ``${VAR}`` reference and is not checked; any other entry is text as
+    the mount reads it, ``${`` and all (an expanded value, or one written with ``$${``)."""
     out: list[Diagnostic] = []
     for i, name in enumerate(events):
-        if not isinstance(name, str) or has_refs(name):
+        if not isinstance(name, str) or (*prefix, i) in deferred:
             continue
         try:
             resolve_selector(name)
@@ -36,13 +38,15 @@ def check_events(events: Sequence[Any], positions: PositionMap, *, prefix: PathK
 
 
 def check_policies(
-    policies: Sequence[Any], rules: Any, positions: PositionMap, *, prefix: PathKey, base_dir: Path
+    policies: Sequence[Any], rules: Any, positions: PositionMap, *, prefix: PathKey, base_dir: Path,
+    deferred: Container[PathKey] = (),
 ) -> list[Diagnostic]:
-    """Missing policy files, and every load/compile error and lint warning of the rest."""
+    """Missing policy files, and every load/compile error and lint warning of the rest (entries at
+    ``deferred`` paths, which still hold a ``${VAR}`` reference, excepted)."""
     out: list[Diagnostic] = []
     paths: list[Path] = []
     for i, entry in enumerate(policies):
-        if not isinstance(entry, str) or has_refs(entry):
+        if not isinstance(entry, str) or (*prefix, "policies", i) in deferred:
             continue
         path = base_dir / entry
         if path.is_file():

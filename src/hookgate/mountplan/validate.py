@@ -36,7 +36,7 @@ from pydantic import BaseModel, ValidationError
 
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
 from hookgate.load.validate import validation_findings
-from hookgate.load.yaml import LoadedDocument, PathKey, load_yaml_file
+from hookgate.load.yaml import LoadedDocument, PathKey, PositionMap, load_yaml_file
 from hookgate.mountplan.configs.registry import ConfigSchema, SchemaSourceError, find_config_schema
 from hookgate.mountplan.envvars import (
     EnvRefError,
@@ -91,7 +91,8 @@ def validate_mount_plan(
     out = reference_diagnostics(doc.data, doc.positions)
     out += _references_in_module_ids(refs, doc)
     skipped = {p for p in refs if _malformed(refs[p])} | set(_module_id_paths(doc.data))
-    out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped)
+    out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped,
+                  mounted=LoadedDocument(_unescaped(doc.data, refs), doc.positions))
     return sorted(set(out), key=Diagnostic.sort_key)
 
 
@@ -141,6 +142,18 @@ def _not_a_mapping(doc: LoadedDocument) -> Diagnostic:
     return Diagnostic("schema.model_type", "a mount plan must be a mapping", doc.positions.value(()))
 
 
+def _unescaped(data: Any, refs: Collection[PathKey], path: PathKey = ()) -> Any:
+    """``data`` as a mount reads the values that hold no reference: ``$$`` is ``$`` (``a$$b.yaml`` names the
+    file ``a$b.yaml``, ``$${X}`` the text ``${X}``); values at ``refs`` paths are kept as written."""
+    if isinstance(data, str):
+        return data if path in refs or "$$" not in data else expand_value(data, {}, PositionMap(""))[0]
+    if isinstance(data, dict):
+        return {key: _unescaped(value, refs, (*path, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_unescaped(value, refs, (*path, i)) for i, value in enumerate(data)]
+    return data
+
+
 def _references(data: Any) -> dict[PathKey, str]:
     """Every string value holding a reference or a malformed one, by path (``$${X}`` holds neither)."""
     return {path: text for path, text in iter_strings(data) if has_refs(text) and (_malformed(text) or find_refs(text))}
@@ -188,11 +201,13 @@ def _check(
     expanded: Mapping[PathKey, str] | None = None,
     hints: Mapping[PathKey, str] | None = None,
     skipped: Collection[PathKey] = (),
+    mounted: LoadedDocument | None = None,
 ) -> list[Diagnostic]:
     """Every check of ``doc``: values at ``deferred`` paths still hold references (checked only as far as
     their fields allow), values at ``expanded`` paths came from references (their errors say so, with the
     ``hints`` for references no value could have made valid), values at ``skipped`` paths already have a
-    reference error (they get no other)."""
+    reference error (they get no other). The semantic checks (files, events) read ``mounted``, the text a
+    mount reads (``doc`` when None)."""
     expanded = expanded or {}
     hints = hints or {}
     findings = _schema_findings(doc, schema_dirs)
@@ -209,7 +224,7 @@ def _check(
         elif (hint := _misplaced(deferred[path], kinds[path])) is not None:
             out.append(_with_help(f.diagnostic, hint))
     located = _located(doc, expanded, skipped)
-    for d in _semantic(doc, base_dir):
+    for d in _semantic(mounted or doc, base_dir, deferred):
         path = located.get(d.location) if d.location is not None else None
         if path is None:
             out.append(d)
@@ -309,8 +324,9 @@ def _config_findings(schema: ConfigSchema, config: dict[str, Any], prefix: PathK
     return _model_findings(schema.model, config, doc, prefix)
 
 
-def _semantic(doc: LoadedDocument, base_dir: Path) -> list[Diagnostic]:
-    """Sources, duplicate mounts, and what hookgate's own modules' configs name (policies, events)."""
+def _semantic(doc: LoadedDocument, base_dir: Path, deferred: Collection[PathKey]) -> list[Diagnostic]:
+    """Sources, duplicate mounts, and what hookgate's own modules' configs name (policies, events); a value at
+    a ``deferred`` path still holds a reference, and its file or event is not known yet."""
     out: list[Diagnostic] = []
     for path, ref in _module_refs(doc.data):
         out += _source_warning(ref, path, doc)
@@ -319,9 +335,9 @@ def _semantic(doc: LoadedDocument, base_dir: Path) -> list[Diagnostic]:
             continue
         prefix: PathKey = (*path, "config")
         if ref["module"] == "hooks-policy":
-            out += _hooks_policy(config, prefix, doc, base_dir)
+            out += _hooks_policy(config, prefix, doc, base_dir, deferred)
         elif ref["module"] == "hooks-decision-log" and isinstance(config.get("events"), list):
-            out += check_events(config["events"], doc.positions, prefix=(*prefix, "events"))
+            out += check_events(config["events"], doc.positions, prefix=(*prefix, "events"), deferred=deferred)
     for section in _MODULE_LISTS:
         out += _duplicates(doc, section)
     return out
@@ -388,11 +404,12 @@ def _duplicate(doc: LoadedDocument, section: str, i: int, first: int, item: dict
                       f"(first at line {first_line})", doc.positions.value((section, i, "instance_id")))
 
 
-def _hooks_policy(config: dict[str, Any], prefix: PathKey, doc: LoadedDocument, base_dir: Path) -> list[Diagnostic]:
+def _hooks_policy(config: dict[str, Any], prefix: PathKey, doc: LoadedDocument, base_dir: Path,
+                  deferred: Collection[PathKey]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     events = config.get("enabled_events")
     if isinstance(events, list):
-        out += check_events(events, doc.positions, prefix=(*prefix, "enabled_events"))
+        out += check_events(events, doc.positions, prefix=(*prefix, "enabled_events"), deferred=deferred)
     policies = config.get("policies", [])
     rules = config.get("rules")
     if isinstance(events, list) and not events:
@@ -404,4 +421,4 @@ def _hooks_policy(config: dict[str, Any], prefix: PathKey, doc: LoadedDocument, 
                               help="name policy files in `policies:` (or inline `rules:`)"))
     if not isinstance(policies, list) or not (policies or rules):
         return out
-    return out + check_policies(policies, rules, doc.positions, prefix=prefix, base_dir=base_dir)
+    return out + check_policies(policies, rules, doc.positions, prefix=prefix, base_dir=base_dir, deferred=deferred)

@@ -1,0 +1,81 @@
+"""``hookgate validate`` checks the policy files and events a mount would use, named as the mount reads them.
+
+A mount expands ``session:`` and ``hooks:`` (``$$`` becomes ``$``, ``${X}`` the variable's value) before
+it compiles a ``hooks-policy`` entry's policies. ``validate`` used to decide by the text itself whether a
+value still held a reference: ``a$$b.yaml`` was looked for under that name instead of ``a$b.yaml``, and a
+file or event spelt with ``${`` after expansion (``$${X}.yaml``, or a variable whose value holds ``${``)
+was never checked, so a CI gate passed a plan whose mount then failed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+BROKEN_POLICY = "version: 1\npolicy: p\nrules:\n  - id: r\n    tmeout: 1\n    deny: x\n"
+GOOD_POLICY = "version: 1\npolicy: p\nrules:\n  - id: r\n    tool: never-called\n    deny: x\n"
+EVENTS = '{"event": "tool:pre", "data": {"tool_name": "bash", "tool_input": {"command": "ls"}}}\n'
+
+
+def _plan(folder: Path, config: str) -> Path:
+    path = folder / "plan.yaml"
+    path.write_text("session: {orchestrator: o, context: c}\nhooks:\n  - module: hooks-policy\n    config:\n"
+                    + config)
+    (folder / "events.jsonl").write_text(EVENTS)
+    return path
+
+
+def _mounts(hookgate: Run, folder: Path) -> subprocess.CompletedProcess[str]:
+    return hookgate("run", "--events", "events.jsonl", "plan.yaml", cwd=folder)
+
+
+def test_an_escaped_dollar_names_the_file_the_mount_loads(hookgate: Run, tmp_path: Path) -> None:
+    (tmp_path / "a$b.yaml").write_text(BROKEN_POLICY)
+    (tmp_path / "a$$b.yaml").write_text(GOOD_POLICY)  # what `validate` used to check instead
+    _plan(tmp_path, "      policies: ['a$$b.yaml']\n")
+    for args in (("validate", "plan.yaml"), ("validate", "--check-env", "plan.yaml")):
+        proc = hookgate(*args, cwd=tmp_path)
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stdout.startswith("a$b.yaml:5:5: error: unknown key `tmeout` [schema.unknown_field]")
+    assert _mounts(hookgate, tmp_path).returncode != 0
+
+
+def test_a_file_name_holding_an_escaped_reference_is_compiled(hookgate: Run, tmp_path: Path) -> None:
+    (tmp_path / "p${X}.yaml").write_text(BROKEN_POLICY)
+    _plan(tmp_path, "      policies: ['p$${X}.yaml']\n      enabled_events: ['tool:pre$${X}']\n")
+    for args in (("validate", "plan.yaml"), ("validate", "--check-env", "plan.yaml")):
+        proc = hookgate(*args, cwd=tmp_path)
+        assert proc.returncode == 1
+        assert "p${X}.yaml:5:5: error: unknown key `tmeout` [schema.unknown_field]" in proc.stdout
+        assert "plan.yaml:6:24: error: event `tool:pre${X}` is not a known event" in proc.stdout
+    assert _mounts(hookgate, tmp_path).returncode != 0
+
+
+def test_a_value_that_expands_to_reference_text_is_checked_as_text(
+    hookgate: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A variable's value is text: `${Q}` in it is not expanded again, so it names the file `${Q}`."""
+    (tmp_path / "good.yaml").write_text(GOOD_POLICY)
+    _plan(tmp_path, "      policies: ['${POLICY}']\n      enabled_events: ['${EVENT}']\n")
+    monkeypatch.setenv("POLICY", "${Q}")
+    monkeypatch.setenv("EVENT", "${Z}")
+    monkeypatch.setenv("Q", "good.yaml")
+    proc = hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "plan.yaml:5:18: error: policy file `${Q}` not found (expanded from `${POLICY}`)" in proc.stdout
+    assert "plan.yaml:6:24: error: event `${Z}` is not a known event (expanded from `${EVENT}`)" in proc.stdout
+    assert _mounts(hookgate, tmp_path).returncode != 0
+    monkeypatch.setenv("POLICY", "good.yaml")
+    monkeypatch.setenv("EVENT", "tool:pre")
+    assert hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path).returncode == 0
+    assert _mounts(hookgate, tmp_path).returncode == 0
+
+
+def test_a_reference_is_still_deferred_without_an_environment(hookgate: Run, tmp_path: Path) -> None:
+    _plan(tmp_path, "      policies: ['${POLICY}']\n      enabled_events: ['${EVENT}']\n")
+    assert hookgate("validate", "plan.yaml", cwd=tmp_path).returncode == 0
