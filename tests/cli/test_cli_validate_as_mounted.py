@@ -79,3 +79,15 @@ def test_a_value_that_expands_to_reference_text_is_checked_as_text(
 def test_a_reference_is_still_deferred_without_an_environment(hookgate: Run, tmp_path: Path) -> None:
     _plan(tmp_path, "      policies: ['${POLICY}']\n      enabled_events: ['${EVENT}']\n")
     assert hookgate("validate", "plan.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_a_secret_in_an_expanded_path_is_masked_in_the_help_too(
+    hookgate: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    _plan(tmp_path, "      policies: ['${POLICY}']\n")
+    monkeypatch.setenv("POLICY", token)
+    proc = hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert token not in proc.stdout
+    assert proc.stdout.splitlines()[1] == "  help: looked for `[REDACTED:github_token]`"

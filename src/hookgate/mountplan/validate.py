@@ -260,12 +260,13 @@ def _with_help(d: Diagnostic, hint: str | None) -> Diagnostic:
 
 def _expanded_from(d: Diagnostic, text: str, hint: str | None = None) -> Diagnostic:
     """``d`` about a value expanded from ``text``: names the references; masks any secret the value put in
-    the message (a misplaced `${API_KEY}` must not print the key in a CI log)."""
+    the message or its help (a misplaced `${API_KEY}` must not print the key in a CI log)."""
     from hookgate.policy.match.secrets import redact_secrets  # the detectors load only when a value expanded
 
     names = ", ".join(f"`{ref.text}`" for ref in find_refs(text))
     message = redact_secrets(f"{d.message} (expanded from {names})")
-    return _with_help(Diagnostic(d.code, message, d.location, d.severity, d.help), hint)
+    help_text = None if d.help is None else redact_secrets(d.help)  # `looked for <the expanded path>`
+    return _with_help(Diagnostic(d.code, message, d.location, d.severity, help_text), hint)
 
 
 def _located(doc: LoadedDocument, expanded: Mapping[PathKey, str], skipped: Collection[PathKey]
