@@ -22,6 +22,7 @@ from compat_support import SESSION_CONFIG, Backend
 
 from hookgate.approval import ApprovalBroker
 from hookgate.audit import read_records
+from hookgate.diagnostics import DiagnosticError
 from hookgate.integrations.amplifier import mount
 from hookgate.integrations.glue import OWN_EVENTS
 
@@ -189,6 +190,22 @@ async def test_a_policy_that_does_not_load_locks_the_gates(backend: Backend, tmp
     assert ours(coordinator) == {}
     with pytest.raises(Exception, match="denny"):
         await mount(backend.coordinator(), {"policies": [str(broken)], "fail_mode": "open"})
+
+
+async def test_inline_rules_with_a_schema_error_lock_the_gates_naming_it(backend: Backend) -> None:
+    """A host passes inline rules as plain data, without positions: a schema error in one of them is
+    reported with the other rules' errors, where reporting them used to raise IndexError."""
+    rules = [{"id": "typo", "denny": "x"}, {"id": "op", "when": {"tool_input.command": {"prefixx": "rm"}}, "deny": "x"}]
+    coordinator = backend.coordinator()
+    cleanup = await mount(coordinator, {"rules": rules})
+    result = await coordinator.hooks.emit("tool:pre", LS)
+    assert result.action == "deny" and "index out of range" not in result.reason
+    assert "rule `op`: unknown operator `prefixx`" in result.reason and "; and 2 more error(s))" in result.reason
+    cleanup()
+    with pytest.raises(DiagnosticError) as raised:
+        await mount(backend.coordinator(), {"rules": rules, "fail_mode": "open"})
+    assert [d.code for d in raised.value.diagnostics] == [
+        "compile.unknown_operator", "schema.no_effect", "schema.unknown_field"]
 
 
 async def test_a_config_typo_also_locks_the_gates(backend: Backend) -> None:

@@ -253,3 +253,14 @@ async def test_entry_point_modules(installed: str, write: Any, coordinator: Any,
         assert mounted.hooks[0].origin == "entry point hookgate_test_ep_mod:mount"
         assert handlers(coordinator) == {"tool:pre": ["ep"], "tool:post": ["ep"]}
     assert handlers(coordinator) == {}
+
+
+async def test_a_plan_given_as_a_mapping_reports_every_error_of_its_inline_rules() -> None:
+    """A plan passed as plain data has no positions; a schema error in one inline rule and a compile error in
+    another are both reported as diagnostics (reporting them used to raise IndexError)."""
+    rules = [{"id": "typo", "tmeout": 1, "deny": "x"}, {"id": "op", "when": {"x": {"prefixx": "y"}}, "deny": "x"}]
+    plan = {"session": {"orchestrator": "o", "context": "c"},
+            "hooks": [{"module": "hooks-policy", "config": {"rules": rules}}]}
+    with pytest.raises(DiagnosticError) as raised:
+        await mount_plan(plan)
+    assert sorted(d.code for d in raised.value.diagnostics) == ["compile.unknown_operator", "schema.unknown_field"]

@@ -289,10 +289,13 @@ def _loaded_rules(source: RawSource, model: PolicyFile, indexes: tuple[int, ...]
     """The model's rules with their places in the file (``indexes``: where each rule of a partial
     model stands in the file's ``rules`` list)."""
     positions = source.doc.positions
-    ids = positions.item_values(("rules",), "id")  # one per item of the file's list, partial model or not
     places = range(len(model.rules)) if indexes is None else indexes
-    if indexes is None and len(ids) != len(model.rules):  # pragma: no cover - validated from this very list
-        ids = [positions.value(("rules", i, "id")) for i in places]
+    # one per item of the file's list, partial model or not; looked up one by one where the positions do not
+    # cover the list (inline rules a host passed as plain data, with a PositionMap that knows no paths)
+    ids: Sequence[Location] | dict[int, Location] = positions.item_values(("rules",), "id")
+    written = source.doc.data.get("rules") if isinstance(source.doc.data, dict) else None
+    if not isinstance(written, list) or len(ids) != len(written):
+        ids = {i: positions.value(("rules", i, "id")) for i in places}
     return [
         LoadedRule(rule, model.policy, source.file, source.layer, positions, i, ids[i])
         for i, rule in zip(places, model.rules, strict=True)
