@@ -133,7 +133,10 @@ class DiagnosticError(HookgateError):
         return tuple(d for d in self.diagnostics if d.is_error)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to a misspelt ``word``, if any is close enough."""
+def did_you_mean(word: object, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt ``word``, if any is close enough (none for a key that is not text:
+    ``True`` or ``1`` in data a host built without YAML)."""
+    if not isinstance(word, str):
+        return None
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None

@@ -208,6 +208,19 @@ async def test_inline_rules_with_a_schema_error_lock_the_gates_naming_it(backend
         "compile.unknown_operator", "schema.no_effect", "schema.unknown_field"]
 
 
+async def test_a_key_that_is_not_text_is_an_unknown_operator_not_a_crash(backend: Backend) -> None:
+    """A host that read its config with YAML 1.1 passes `yes:`/`on:` keys as True: the "did you mean" for the
+    unknown operator raised TypeError, and the gates were locked with that as the reason."""
+    rules = [{"id": "r", "when": {"tool_name": {True: "bash"}}, "deny": "x"}]
+    coordinator = backend.coordinator()
+    cleanup = await mount(coordinator, {"rules": rules})
+    result = await coordinator.hooks.emit("tool:pre", LS)
+    assert result.action == "deny" and "rule `r`: unknown operator `True`" in result.reason
+    cleanup()
+    with pytest.raises(DiagnosticError, match="unknown operator `True`"):
+        await mount(backend.coordinator(), {"rules": rules, "fail_mode": "open"})
+
+
 async def test_a_config_typo_also_locks_the_gates(backend: Backend) -> None:
     coordinator = backend.coordinator()
     cleanup = await mount(coordinator, {"policies": [POLICY], "fail_mod": "open"})
