@@ -49,7 +49,7 @@ def check_policies(
         if not isinstance(entry, str) or (*prefix, "policies", i) in deferred:
             continue
         path = base_dir / entry
-        if path.is_file():
+        if _is_file(path):
             paths.append(path)
         else:
             out.append(Diagnostic("mountplan.policy_not_found", f"policy file `{entry}` not found",
@@ -60,6 +60,14 @@ def check_policies(
     if paths or inline:
         out += compile_plan(paths, inline=inline, where=positions.value(prefix))[1]
     return out
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system refuses (longer than it allows) names none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def compile_plan(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from hookgate.diagnostics import Diagnostic, DiagnosticError
+from hookgate.diagnostics import Diagnostic, DiagnosticError, display_path
 from hookgate.load import LoadedDocument, PositionMap, load_yaml_file
 from hookgate.policy.model import Layer
 
@@ -84,9 +84,16 @@ def _follow(source: RawSource, stack: list[tuple[Path, str]], walk: _Walk) -> No
     """Depth-first: load each include of ``source`` (recursively) before ``source`` itself."""
     names = [name for _, name in stack]
     for entry, where in include_entries(source.doc):
-        target = (source.base_dir / entry).resolve()
         display = os.path.normpath(os.path.join(os.path.dirname(source.file), entry))
         at = source.doc.positions.value(where)
+        try:  # a name the system refuses (too long, a NUL byte) is a file that cannot be included, not a crash
+            target = (source.base_dir / entry).resolve()
+            found = "file" if target.is_file() else "directory" if target.is_dir() else None
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            walk.diagnostics.append(Diagnostic(
+                "load.include_not_found", f"included file `{display_path(display)}` cannot be opened: {reason}", at))
+            continue
         if any(target == seen for seen, _ in stack):
             walk.diagnostics.append(Diagnostic("load.include_cycle", f"include cycle: {_chain(names, display)}", at))
             continue
@@ -98,9 +105,10 @@ def _follow(source: RawSource, stack: list[tuple[Path, str]], walk: _Walk) -> No
                 f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels: {_chain(names, display)}", at,
             ))
             continue
-        if not target.is_file():
-            what = "is a directory" if target.is_dir() else "does not exist"
-            walk.diagnostics.append(Diagnostic("load.include_not_found", f"included file `{display}` {what}", at))
+        if found != "file":
+            what = "is a directory" if found == "directory" else "does not exist"
+            walk.diagnostics.append(Diagnostic(
+                "load.include_not_found", f"included file `{display_path(display)}` {what}", at))
             continue
         _visit(target, display, source.layer, stack, walk, includer=source)
 
