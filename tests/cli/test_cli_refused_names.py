@@ -52,3 +52,30 @@ def test_a_test_files_policy_the_system_refuses(hookgate: Run, tmp_path: Path, n
         proc = hookgate(command, "p.test.yaml", cwd=tmp_path)
         assert proc.returncode == 1
         assert _lines(proc)[0].startswith("p.test.yaml:1:12: error: policy file `")
+
+
+def test_a_module_source_the_system_refuses(hookgate: Run, tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_text("session: {orchestrator: o, context: c}\nhooks:\n  - module: hooks-x\n"
+                                        f"    source: ./{LONG}\n")
+    (tmp_path / "events.jsonl").write_text(EVENTS)
+    proc = hookgate("run", "--events", "events.jsonl", "plan.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "internal" not in proc.stderr
+    assert proc.stderr.startswith("plan.yaml:4:13: error: source `./xxx")
+    assert "cannot be opened: File name too long [mount.source_not_found]" in proc.stderr
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_grants_file_the_system_refuses_only_turns_persistent_grants_off(
+    hookgate: Run, tmp_path: Path, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "ok.yaml").write_text(OK_POLICY)
+    (tmp_path / "plan.yaml").write_text(
+        "session: {orchestrator: o, context: c}\nhooks:\n  - module: hooks-policy\n"
+        f'    config: {{policies: [ok.yaml], approval: {{grants_file: "{name}"}}}}\n')
+    (tmp_path / "events.jsonl").write_text(EVENTS)
+    proc = hookgate("run", "--events", "events.jsonl", "plan.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "internal" not in proc.stderr
+    assert "1 event(s): 1 continue" in proc.stdout
+    assert any("[grants.io_error]" in r.getMessage() for r in caplog.records)

@@ -92,15 +92,19 @@ class GrantFile:
     def _check(self) -> bool:
         """Raise on an insecure file or directory; False when the file does not exist yet."""
         problems: list[Diagnostic] = []
-        with contextlib.suppress(FileNotFoundError):
-            problem = _insecure(self.path.parent, os.stat(self.path.parent), directory=True)
-            problems += [problem] if problem else []
         try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            if problems:
-                raise DiagnosticError(problems) from None
-            return False
+            with contextlib.suppress(FileNotFoundError):
+                problem = _insecure(self.path.parent, os.stat(self.path.parent), directory=True)
+                problems += [problem] if problem else []
+            try:
+                st = os.stat(self.path)
+            except FileNotFoundError:
+                if problems:
+                    raise DiagnosticError(problems) from None
+                return False
+        except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL byte, not a folder)
+            raise DiagnosticError([Diagnostic("grants.io_error", f"cannot use `{self.path}`: {exc}",
+                                              Location(str(self.path)))]) from None
         if not stat.S_ISREG(st.st_mode):
             problems.append(Diagnostic("grants.not_a_file", f"`{self.path}` is not a regular file",
                                        Location(str(self.path))))

@@ -151,9 +151,14 @@ def _from_disk(module: str, path: Path, source: str, where: Location) -> ModuleS
 
 def _module_file(module: str, path: Path, source: str, where: Location) -> Path:
     """The ``.py`` file or package ``__init__.py`` a path source names."""
-    if path.is_file() and path.suffix == ".py":
+    try:
+        is_file, is_dir = path.is_file(), path.is_dir()
+    except OSError as exc:  # a name the system refuses (longer than it allows)
+        raise SourceProblem(Diagnostic("mount.source_not_found", f"source `{source}` cannot be opened: "
+                                       f"{exc.strerror or exc}", where)) from None
+    if is_file and path.suffix == ".py":
         return path
-    if not path.is_dir():
+    if not is_dir:
         raise SourceProblem(
             Diagnostic(
                 "mount.source_not_found", f"source `{source}` does not exist", where, help=f"looked for `{path}`"
