@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
@@ -186,6 +187,33 @@ def test_schema_and_validate_agree_on_references(tmp_path: Path) -> None:
                 for (path, value), by_validate in zip(cases, validated, strict=True)
                 if (by_schema := _schema_accepts(_with(path, value))) != by_validate]
     assert not disagree, "\n".join(disagree)
+
+
+#: numbers a YAML plan can hold and a JSON one cannot (``.nan``, ``.inf``), or that JSON tools read differently
+YAML_NUMBERS: list[Any] = [float("nan"), float("inf"), float("-inf"), 10**30, 1e300, -0.0]
+
+
+def test_models_and_validate_agree_on_numbers_only_yaml_writes(tmp_path: Path) -> None:
+    """The schema describes JSON, which has no NaN or infinity (python-jsonschema lets NaN through every
+    bound, as no comparison with it holds), so for these the models and ``validate`` must agree, and a
+    duration is never NaN or infinite: as ``approval.timeout`` (a cap) NaN capped nothing."""
+    cases = [(path, value) for path in LEAVES for value in YAML_NUMBERS]
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for i, (path, value) in enumerate(cases):
+        (folder / f"case-{i}.yaml").write_text(yaml.safe_dump(_with(path, value)))
+    proc = subprocess.run([sys.executable, "-m", "hookgate", "validate", "--format", "json", str(folder)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    rejected = {Path(d["file"]).name for d in json.loads(proc.stdout)
+                if d["severity"] == "error" and d["code"].startswith("schema.")}
+    validated = [f"case-{i}.yaml" not in rejected for i in range(len(cases))]
+    disagree = [f"{'.'.join(map(str, path))} = {value!r}: models {by_models}, validate {by_validate}"
+                for (path, value), by_validate in zip(cases, validated, strict=True)
+                if (by_models := _models_accept(_with(path, value))) != by_validate]
+    assert not disagree, "\n".join(disagree)
+    timeout = ("hooks", 0, "config", "approval", "timeout")
+    assert [_models_accept(_with(timeout, v)) for v in YAML_NUMBERS] == [False, False, False, True, True, False]
 
 
 @pytest.mark.parametrize(("path", "value"), [

@@ -8,6 +8,7 @@ setting such as ``fail_mod: open`` is an error, not silently the default, and
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -33,7 +34,11 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
 
 
 def parse_duration(value: Any) -> Any:
-    """``30``, ``"30s"``, ``"2m"``, ``"1h"``, ``"500ms"`` → seconds (other input is left for the type check)."""
+    """``30``, ``"30s"``, ``"2m"``, ``"1h"``, ``"500ms"`` → seconds (other input is left for the type check).
+
+    YAML's ``.nan`` and ``.inf`` are refused: as ``approval.timeout`` (a cap on every rule's timeout) no
+    comparison with NaN holds, so it capped nothing, where the default caps at 120s; JSON has neither.
+    """
     if isinstance(value, bool):  # YAML's true/false are not durations (pydantic would make them 1.0/0.0)
         raise ValueError(f"`{str(value).lower()}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
     if isinstance(value, str):
@@ -41,6 +46,8 @@ def parse_duration(value: Any) -> Any:
         if m is None:
             raise ValueError(f"`{value}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
         value = float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .nan, .inf: no cap at all, silently
+        raise ValueError(f"`{value}` is not a duration; use seconds or a string like `30s`, `2m`, `1h`")
     if isinstance(value, int | float) and value <= 0:
         raise ValueError(f"a timeout must be greater than 0, got `{value}`")
     return value
