@@ -57,6 +57,8 @@ BASE: dict[str, Any] = {
 ROOTS: list[tuple[PathKey, type[BaseModel]]] = [
     ((), MountPlan),
     (("providers", 0), ModuleRef),
+    (("hooks", 0), ModuleRef),
+    (("hooks", 1), ModuleRef),
     (("hooks", 0, "config"), BUILTIN_CONFIG_MODELS["hooks-policy"]),
     (("hooks", 1, "config"), BUILTIN_CONFIG_MODELS["hooks-decision-log"]),
 ]

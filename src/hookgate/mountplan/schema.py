@@ -8,8 +8,7 @@ module is ``hooks-policy``, so an editor flags a misspelt security setting.
 The mount-plan schema describes the file as written, so it also takes the
 ``${VAR}`` references :mod:`hookgate.mountplan.validate` accepts before
 expansion: any string holding a reference where a constrained string goes
-(an enum, a duration, a module source), and one whole reference where a
-number goes. The module config schemas describe a config as the module
+(an enum, a duration, a module source), and one whole reference where a number goes. The module config schemas describe a config as the module
 receives it, after the host expanded it: they take no references.
 """
 
@@ -64,9 +63,12 @@ def mount_plan_json_schema() -> dict[str, Any]:
             sub.pop(key)
         defs.update({f"{name}.{k}": v for k, v in sub.pop("$defs", {}).items()})
         defs[name] = _rebase_refs(sub, name)
+        config: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
+        if not sub.get("required"):  # `config: null` is the empty config, as a mount reads it
+            config = {"anyOf": [config, {"type": "null"}]}
         conditional.append({
             "if": {"properties": {"module": {"const": module_id}}, "required": ["module"]},
-            "then": {"properties": {"config": {"$ref": f"#/$defs/{name}"}}},
+            "then": {"properties": {"config": config}},
         })
     schema["properties"]["hooks"]["items"] = {"allOf": [{"$ref": "#/$defs/ModuleRef"}, *conditional]}
     result: dict[str, Any] = _allow_references(schema)
