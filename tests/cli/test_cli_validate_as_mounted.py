@@ -91,3 +91,39 @@ def test_a_secret_in_an_expanded_path_is_masked_in_the_help_too(
     assert proc.returncode == 1
     assert token not in proc.stdout
     assert proc.stdout.splitlines()[1] == "  help: looked for `[REDACTED:github_token]`"
+
+
+EVIL = "async def mount(coordinator, config=None):\n    return None  # registers nothing: every event continues\n"
+
+
+def test_the_source_of_hookgates_own_module_cannot_be_a_reference(
+    hookgate: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`module: hooks-policy` with `source: ${SRC:-hookgate}` validated (its config checked, its policies
+    compiled as hookgate's), and `SRC=./evil.py` then mounted other code as the policy hook: the deny rule's
+    event continued. Like a module id, that source is refused with or without an environment, and so the
+    mount refuses it too."""
+    (tmp_path / "deny.yaml").write_text("version: 1\npolicy: p\nrules:\n  - id: r\n    deny: x\n")
+    (tmp_path / "evil.py").write_text(EVIL)
+    plan = _plan(tmp_path, "      policies: [deny.yaml]\n")
+    plan.write_text(plan.read_text().replace("    config:\n", "    source: ${SRC:-hookgate}\n    config:\n"))
+    error = ("plan.yaml:4:13: error: `${SRC:-hookgate}`: the source of hookgate's own module `hooks-policy` cannot "
+             "use a `${VAR}` reference [mountplan.reference_in_builtin_source]")
+    assert hookgate("validate", "plan.yaml", cwd=tmp_path).stdout.startswith(error)
+    monkeypatch.setenv("SRC", "./evil.py")
+    assert hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path).stdout.startswith(error)
+    mounted = _mounts(hookgate, tmp_path)
+    assert mounted.returncode == 1 and mounted.stderr.startswith(error) and "continue" not in mounted.stdout
+
+
+def test_other_modules_sources_still_take_references(
+    hookgate: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD_POLICY)
+    (tmp_path / "mods").mkdir()
+    (tmp_path / "mods" / "other.py").write_text(EVIL)
+    plan = _plan(tmp_path, "      policies: [good.yaml]\n  - module: hooks-other\n    source: ${MODS}/other.py\n")
+    assert hookgate("validate", "plan.yaml", cwd=tmp_path).returncode == 0
+    monkeypatch.setenv("MODS", "./mods")
+    assert hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path).returncode == 0
+    assert _mounts(hookgate, tmp_path).returncode == 0

@@ -8,7 +8,8 @@ module is ``hooks-policy``, so an editor flags a misspelt security setting.
 The mount-plan schema describes the file as written, so it also takes the
 ``${VAR}`` references :mod:`hookgate.mountplan.validate` accepts before
 expansion: any string holding a reference where a constrained string goes
-(an enum, a duration, a module source), and one whole reference where a number goes. The module config schemas describe a config as the module
+(an enum, a duration, a module source other than that of hookgate's own
+modules), and one whole reference where a number goes. The module config schemas describe a config as the module
 receives it, after the host expanded it: they take no references.
 """
 
@@ -66,9 +67,9 @@ def mount_plan_json_schema() -> dict[str, Any]:
         config: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
         if not sub.get("required"):  # `config: null` is the empty config, as a mount reads it
             config = {"anyOf": [config, {"type": "null"}]}
-        conditional.append({
+        conditional.append({  # the source of hookgate's own module takes no reference (see validate.py)
             "if": {"properties": {"module": {"const": module_id}}, "required": ["module"]},
-            "then": {"properties": {"config": config}},
+            "then": {"properties": {"config": config, "source": {"not": {"$ref": "#/$defs/EnvReference"}}}},
         })
     schema["properties"]["hooks"]["items"] = {"allOf": [{"$ref": "#/$defs/ModuleRef"}, *conditional]}
     result: dict[str, Any] = _allow_references(schema)

@@ -37,7 +37,12 @@ from pydantic import BaseModel, ValidationError
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location
 from hookgate.load.validate import validation_findings
 from hookgate.load.yaml import LoadedDocument, PathKey, PositionMap, load_yaml_file
-from hookgate.mountplan.configs.registry import ConfigSchema, SchemaSourceError, find_config_schema
+from hookgate.mountplan.configs.registry import (
+    BUILTIN_CONFIG_MODELS,
+    ConfigSchema,
+    SchemaSourceError,
+    find_config_schema,
+)
 from hookgate.mountplan.envvars import (
     EnvRefError,
     expand_value,
@@ -91,6 +96,7 @@ def validate_mount_plan(
     out = reference_diagnostics(doc.data, doc.positions)
     out += _references_in_module_ids(refs, doc)
     skipped = {p for p in refs if _malformed(refs[p])} | set(_module_id_paths(doc.data))
+    skipped |= set(_builtin_sources(doc.data))
     out += _check(doc, base_dir=base_dir, schema_dirs=schema_dirs, deferred=refs, skipped=skipped,
                   mounted=LoadedDocument(_unescaped(doc.data, refs), doc.positions))
     return sorted(set(out), key=Diagnostic.sort_key)
@@ -131,7 +137,7 @@ def expand_mount_plan(
         for key, value in data.items()
     }, doc.positions)
     skipped = {p for p, text in refs.items() if _malformed(text) or (p in expanded and _unset(text, env))}
-    skipped |= set(_module_id_paths(data))
+    skipped |= set(_module_id_paths(data)) | set(_builtin_sources(data))
     out += _check(result, base_dir=base_dir, schema_dirs=schema_dirs,
                   deferred={p: t for p, t in refs.items() if p not in expanded}, expanded=expanded, hints=hints,
                   skipped=skipped)
@@ -170,14 +176,30 @@ def _module_id_paths(data: dict[str, Any]) -> Iterator[PathKey]:
         yield (*path, "instance_id")
 
 
+def _builtin_sources(data: dict[str, Any]) -> dict[PathKey, str]:
+    """Where the ``source`` of each entry naming one of hookgate's own modules stands, and that module: the
+    source decides whether hookgate's module runs under that id, or code from elsewhere does."""
+    return {(*path, "source"): ref["module"] for path, ref in _module_refs(data)
+            if ref["module"] in BUILTIN_CONFIG_MODELS}
+
+
 def _references_in_module_ids(refs: Mapping[PathKey, str], doc: LoadedDocument) -> list[Diagnostic]:
     """A module id is never expanded-then-checked: duplicates, config schemas and the modules hookgate
-    provides are all decided by it before any variable is known."""
-    return [Diagnostic("mountplan.reference_in_module_id",
-                       f"`{refs[path]}`: a module id cannot use a `${{VAR}}` reference",
-                       doc.positions.value(path), help="write the module id itself; put the variable part in "
-                       "`source:` or `config:`")
-            for path in _module_id_paths(doc.data) if path in refs]
+    provides are all decided by it before any variable is known. Nor is the source of one of hookgate's own
+    modules: the plan validates (and a reviewer reads) its config as hookgate's, and a variable would decide
+    whether hookgate's module or another one runs with it."""
+    out = [Diagnostic("mountplan.reference_in_module_id",
+                      f"`{refs[path]}`: a module id cannot use a `${{VAR}}` reference",
+                      doc.positions.value(path), help="write the module id itself; put the variable part in "
+                      "`source:` or `config:`")
+           for path in _module_id_paths(doc.data) if path in refs]
+    out += [Diagnostic("mountplan.reference_in_builtin_source",
+                       f"`{refs[path]}`: the source of hookgate's own module `{module}` cannot use a `${{VAR}}` "
+                       "reference", doc.positions.value(path),
+                       help="omit `source:` (the module is built into hookgate), or mount other code under another "
+                       "module id")
+            for path, module in _builtin_sources(doc.data).items() if path in refs]
+    return out
 
 
 def _malformed(text: str) -> bool:
