@@ -127,3 +127,12 @@ def test_other_modules_sources_still_take_references(
     monkeypatch.setenv("MODS", "./mods")
     assert hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path).returncode == 0
     assert _mounts(hookgate, tmp_path).returncode == 0
+
+
+def test_only_the_hooks_a_mount_resolves_are_held_to_that(hookgate: Run, tmp_path: Path) -> None:
+    """The schema applies hookgate's module rules to `hooks:` entries (the ones a mount resolves), and so does
+    validate: a provider that happens to share the id is the host's to mount."""
+    (tmp_path / "plan.yaml").write_text("session: {orchestrator: o, context: c}\nproviders:\n"
+                                        "  - module: hooks-policy\n    source: ${X}\n")
+    proc = hookgate("validate", "plan.yaml", cwd=tmp_path)
+    assert "reference_in_builtin_source" not in proc.stdout

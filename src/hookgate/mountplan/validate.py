@@ -177,10 +177,10 @@ def _module_id_paths(data: dict[str, Any]) -> Iterator[PathKey]:
 
 
 def _builtin_sources(data: dict[str, Any]) -> dict[PathKey, str]:
-    """Where the ``source`` of each entry naming one of hookgate's own modules stands, and that module: the
-    source decides whether hookgate's module runs under that id, or code from elsewhere does."""
+    """Where the ``source`` of each ``hooks:`` entry naming one of hookgate's own modules stands, and that
+    module: the source decides whether hookgate's module runs under that id, or code from elsewhere does."""
     return {(*path, "source"): ref["module"] for path, ref in _module_refs(data)
-            if ref["module"] in BUILTIN_CONFIG_MODELS}
+            if path[0] == "hooks" and ref["module"] in BUILTIN_CONFIG_MODELS}
 
 
 def _references_in_module_ids(refs: Mapping[PathKey, str], doc: LoadedDocument) -> list[Diagnostic]:
