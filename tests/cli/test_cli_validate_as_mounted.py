@@ -136,3 +136,23 @@ def test_only_the_hooks_a_mount_resolves_are_held_to_that(hookgate: Run, tmp_pat
                                         "  - module: hooks-policy\n    source: ${X}\n")
     proc = hookgate("validate", "plan.yaml", cwd=tmp_path)
     assert "reference_in_builtin_source" not in proc.stdout
+
+
+def test_a_secret_quoted_in_an_error_about_its_parent_is_masked(
+    hookgate: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only errors about an expanded value itself were masked; a module schema's `oneOf` on the config quotes
+    the whole mapping, expanded key and all, at the config's position."""
+    token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "provider-acme.schema.json").write_text(
+        '{"type": "object", "properties": {"api_key": {"type": "string"}, "api_key_file": {"type": "string"}},'
+        ' "oneOf": [{"required": ["api_key"]}, {"required": ["api_key_file"]}]}')
+    (tmp_path / "plan.yaml").write_text("session: {orchestrator: o, context: c}\nproviders:\n"
+                                        "  - module: provider-acme\n"
+                                        "    config: {api_key: '${ACME_KEY}', api_key_file: /etc/acme}\n")
+    monkeypatch.setenv("ACME_KEY", token)
+    proc = hookgate("validate", "--check-env", "--schemas", "schemas", "plan.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("plan.yaml:4:13: error: `providers[0].config`: {'api_key': '[REDACTED:github_token]'")
+    assert token not in proc.stdout

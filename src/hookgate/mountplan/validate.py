@@ -141,7 +141,10 @@ def expand_mount_plan(
     out += _check(result, base_dir=base_dir, schema_dirs=schema_dirs,
                   deferred={p: t for p, t in refs.items() if p not in expanded}, expanded=expanded, hints=hints,
                   skipped=skipped)
-    return result, sorted(set(out), key=Diagnostic.sort_key)
+    found = sorted(set(out), key=Diagnostic.sort_key)
+    if expanded:  # a misplaced `${API_KEY}` must not print the key in a CI log: mask it in every message, as
+        found = [_masked(d) for d in found]  # a value is also quoted about its parent (a `oneOf` shows the mapping)
+    return result, found
 
 
 def _not_a_mapping(doc: LoadedDocument) -> Diagnostic:
@@ -276,19 +279,25 @@ def _misplaced(text: str, kind: Kind) -> str | None:
     return "a reference expands to text, and text cannot stand here"
 
 
+def _masked(d: Diagnostic) -> Diagnostic:
+    """``d`` with whatever a secret detector finds in its message and help masked."""
+    from hookgate.policy.match.secrets import redact_secrets
+
+    message, help_text = redact_secrets(d.message), None if d.help is None else redact_secrets(d.help)
+    if message == d.message and help_text == d.help:
+        return d
+    return Diagnostic(d.code, message, d.location, d.severity, help_text)
+
+
 def _with_help(d: Diagnostic, hint: str | None) -> Diagnostic:
     return d if hint is None or d.help is not None else Diagnostic(d.code, d.message, d.location, d.severity, hint)
 
 
 def _expanded_from(d: Diagnostic, text: str, hint: str | None = None) -> Diagnostic:
-    """``d`` about a value expanded from ``text``: names the references; masks any secret the value put in
-    the message or its help (a misplaced `${API_KEY}` must not print the key in a CI log)."""
-    from hookgate.policy.match.secrets import redact_secrets  # the detectors load only when a value expanded
-
+    """``d`` about a value expanded from ``text``: names the references (what a secret detector finds in any
+    message is masked once every check ran, see :func:`expand_mount_plan`)."""
     names = ", ".join(f"`{ref.text}`" for ref in find_refs(text))
-    message = redact_secrets(f"{d.message} (expanded from {names})")
-    help_text = None if d.help is None else redact_secrets(d.help)  # `looked for <the expanded path>`
-    return _with_help(Diagnostic(d.code, message, d.location, d.severity, help_text), hint)
+    return _with_help(Diagnostic(d.code, f"{d.message} (expanded from {names})", d.location, d.severity, d.help), hint)
 
 
 def _located(doc: LoadedDocument, expanded: Mapping[PathKey, str], skipped: Collection[PathKey]
