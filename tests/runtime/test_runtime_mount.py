@@ -264,3 +264,19 @@ async def test_a_plan_given_as_a_mapping_reports_every_error_of_its_inline_rules
     with pytest.raises(DiagnosticError) as raised:
         await mount_plan(plan)
     assert sorted(d.code for d in raised.value.diagnostics) == ["compile.unknown_operator", "schema.unknown_field"]
+
+
+@pytest.mark.parametrize(("written", "env", "limit"), [
+    ("2.0", {}, 2), ("1e3", {}, 1000), ("'${N}'", {"N": "1e3"}, 1000),
+])
+async def test_an_integral_number_is_the_integer_the_coordinator_takes(
+    tmp_path: Path, written: str, env: dict[str, str], limit: int
+) -> None:
+    """`validate` accepts `2.0` and `1e3` as integers (JSON's rule), but the coordinator was built from the raw
+    session mapping and refused the float: the mount ended with an internal ValueError."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"session: {{orchestrator: o, context: c, injection_size_limit: {written}}}\n")
+    async with await mount_plan(plan, env=env) as mounted:
+        assert mounted.coordinator.injection_size_limit == limit
+        assert mounted.coordinator.config["session"] == {"orchestrator": "o", "context": "c",
+                                                         "injection_size_limit": limit}

@@ -105,8 +105,8 @@ async def mount_plan(
     """
     doc, folder = load_plan(plan, base_dir=base_dir)
     doc, model = _checked(doc, folder, os.environ if env is None else env)
-    if coordinator is None:
-        coordinator = Coordinator(config={"session": dict(doc.data.get("session") or {})})
+    if coordinator is None:  # the session as validated: `injection_size_limit: 2.0` (or `1e3`) is the integer
+        coordinator = Coordinator(config={"session": model.session.model_dump(exclude_unset=True)})
     prepared = _prepare_all(model, doc, coordinator, folder, channel=channel, tap=tap)
     hooks = await attach_all(prepared, coordinator, doc.positions)
     mounted = MountedPlan(coordinator, hooks, doc.file)
