@@ -122,7 +122,7 @@ def test_other_modules_sources_still_take_references(
     (tmp_path / "good.yaml").write_text(GOOD_POLICY)
     (tmp_path / "mods").mkdir()
     (tmp_path / "mods" / "other.py").write_text(EVIL)
-    plan = _plan(tmp_path, "      policies: [good.yaml]\n  - module: hooks-other\n    source: ${MODS}/other.py\n")
+    _plan(tmp_path, "      policies: [good.yaml]\n  - module: hooks-other\n    source: ${MODS}/other.py\n")
     assert hookgate("validate", "plan.yaml", cwd=tmp_path).returncode == 0
     monkeypatch.setenv("MODS", "./mods")
     assert hookgate("validate", "--check-env", "plan.yaml", cwd=tmp_path).returncode == 0
