@@ -282,3 +282,23 @@ def test_a_tree_still_to_be_created_is_resolved_as_it_is_now(tmp_path: Path) -> 
             shutil.rmtree(r / "proj")
         check()
         check()  # the second time with the hint the first one left
+
+
+def test_a_loop_through_a_link_that_cannot_be_walked_is_answered_for_the_path_asked() -> None:
+    """`b -> a/..` with `a` missing cannot be walked by the kernel; `c -> b/c/a` then leads back to
+    itself. Resolution gives up after the kernel's link limit with realpath's answer for the path
+    that was asked, not for the links expanded so far (which had grown `c/a/a/a/…`). Found by the
+    random-tree test above."""
+    top = os.path.realpath(tempfile.mkdtemp(prefix="hookgate-real-"))
+    try:
+        root = top + "/r"
+        os.mkdir(root)
+        os.symlink(root + "/a/..", root + "/b")
+        os.symlink(root + "/b/c/a", root + "/c")
+        for path in (root + "/c", root + "/c/a", root + "/b/c", root + "/c/a/b"):
+            want = os.path.realpath(path)
+            assert real_path(path, native=False) == want, path
+            if path_real.NATIVE:
+                assert real_path(path, native=True) == want, path
+    finally:
+        shutil.rmtree(top)

@@ -134,9 +134,11 @@ def _try(existing: Callable[[str], str], here: str, path: str) -> str | None:
         raise _unknown(path, err) from None
 
 
-def _real(path: str, existing: Callable[[str], str], hops: int) -> str:
+def _real(path: str, existing: Callable[[str], str], hops: int, origin: str | None = None) -> str:
     """Resolve the deepest ancestor that exists, then look once at the first missing name:
-    a dangling link is followed to its target; below a missing name nothing exists."""
+    a dangling link is followed to its target; below a missing name nothing exists.
+    ``origin``: the path first asked for (a loop is answered as realpath answers *it*)."""
+    origin = origin or path
     try:
         found = _try(existing, path, path)
         if found is not None:
@@ -146,8 +148,8 @@ def _real(path: str, existing: Callable[[str], str], hops: int) -> str:
         parts = path.split("/")
         k, base = _deepest(parts, existing, path)
     except _Loop:
-        return os.path.realpath(path)
-    return _below(path, base, "/".join(parts[:k]) or "/", parts[k:], existing, hops)
+        return os.path.realpath(origin)
+    return _below(path, base, "/".join(parts[:k]) or "/", parts[k:], existing, hops, origin)
 
 
 def _deepest(parts: list[str], existing: Callable[[str], str], path: str) -> tuple[int, str]:
@@ -166,7 +168,8 @@ def _deepest(parts: list[str], existing: Callable[[str], str], path: str) -> tup
     return lo, base
 
 
-def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[[str], str], hops: int) -> str:
+def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[[str], str], hops: int,
+           origin: str) -> str:
     """``rest`` (names not found) appended to ``base`` (``here`` resolved)."""
     if not rest:
         return base
@@ -174,11 +177,11 @@ def _below(path: str, base: str, here: str, rest: list[str], existing: Callable[
     link = f"{here}/{first}" if here != "/" else "/" + first
     target = _dangling(link, path) if first not in ("", ".", "..") else None
     if target is not None:
-        if hops >= _MAX_HOPS:
-            return os.path.realpath(path)  # too many links: the kernel refuses the path (ELOOP)
-        return _real(posixpath.join(base, target, *rest[1:]), existing, hops + 1)
+        if hops >= _MAX_HOPS:  # too many links: the kernel refuses the path (ELOOP); realpath's answer
+            return os.path.realpath(origin)  # for the path asked, not for the links expanded so far
+        return _real(posixpath.join(base, target, *rest[1:]), existing, hops + 1, origin)
     if ".." in rest:
-        return _real("/" + posixpath.normpath(base + "/" + "/".join(rest)).lstrip("/"), existing, hops + 1)
+        return _real("/" + posixpath.normpath(base + "/" + "/".join(rest)).lstrip("/"), existing, hops + 1, origin)
     if first and first != "." and here != "/":
         _remember_missing(link)
     return _append(base, rest)
