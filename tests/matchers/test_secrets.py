@@ -112,6 +112,8 @@ FOUND = [
 
 BENIGN = [
     "password = os.environ['DB_PASSWORD']",
+    "DATABASE_URL=postgres://user:PASSWORD@host:5432/db",  # usage text: an all-capitals name stands for one
+    "git clone https://USER:MY_TOKEN@github.com/org/repo",
     "token: ${{ secrets.GITHUB_TOKEN }}",
     "api_key=<your-api-key-here>",
     "secret_key = settings.SECRET_KEY_VALUE",

@@ -201,6 +201,12 @@ def _cli_password_in_context(before: str, value: str) -> bool:
     return user is None or user.group(1) != _unquoted(value)
 
 
+def _url_password(value: str) -> bool:
+    """Not a reference or placeholder, nor an all-capitals name standing for one in usage text
+    (``postgres://user:PASSWORD@host``, ``https://USER:TOKEN@host``)."""
+    return not value.startswith(_NOT_LITERAL) and _METAVAR.fullmatch(value) is None
+
+
 def _basic_password(value: str) -> bool | None:
     """For base64 of ``user:password``, whether the password is non-empty; ``None`` if not that shape."""
     if not _BASE64.fullmatch(value):
@@ -297,10 +303,11 @@ _BUILTINS = (
     ),
     Detector(
         "url_password",
-        "password in a URL's user info (scheme://user:password@host), not a reference such as ${TOKEN}",
+        "password in a URL's user info (scheme://user:password@host), not a reference such as ${TOKEN}"
+        " nor an all-capitals placeholder (user:PASSWORD@host)",
         # (a `[` or `<` is no user name: https://[REDACTED:github_token]@host is a token redacted)
         r"(?:^|[^A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^/\s:@\[<]{1,256}:([^/\s@]{1,256})@",
-        lambda value: not value.startswith(_NOT_LITERAL),
+        _url_password,
     ),
     Detector(
         "cli_password",
