@@ -34,6 +34,12 @@ _local = threading.local()
 
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: a line that may give HOME another value than the agent's: an assignment anywhere (a prefix one
+#: too, which only costs a miss), or HOME named by a builtin that sets or aliases a variable
+_HOME_SET = re.compile(
+    r"(?<![A-Za-z0-9_$])HOME(?:\[[^\]]*\])?\+?="
+    r"|\b(?:for|select)\s+HOME\b"
+    r"|\b(?:read|readarray|mapfile|getopts|printf|declare|typeset|local|export|readonly|unset)\b[^;&|\n]*\bHOME\b")
 
 
 def kind_ids(*names: str) -> frozenset[int]:
@@ -163,9 +169,24 @@ class Context:
         self.scripts_left -= 1
         return (_WALKER or _walker())(self, text, via).run(stdin)
 
+    def _tildes_built_at_run_time(self) -> None:
+        """``HOME=~/.ssh; cat ~/id_rsa`` reads ``~/.ssh/id_rsa``: once the line may give ``HOME``
+        another value, a target that starts with ``~`` names a file only known at run time (path rules
+        would expand it with the agent's home)."""
+        for known, unknown in ((self.reads, self.unknown_reads), (self.writes, self.unknown_writes)):
+            for target in [t for t in known if t[:1] == "~"]:
+                del known[target]
+                unknown[target] = None
+        self.commands = [cmd._replace(writes=tuple(t for t in cmd.writes if t[:1] != "~"),
+                                      reads=tuple(t for t in cmd.reads if t[:1] != "~"))
+                         if any(t[:1] == "~" for t in (*cmd.writes, *cmd.reads)) else cmd
+                         for cmd in self.commands]
+
     def result(self) -> ParsedCommand:
         if self.values is not None and self.untabled:
             (_VARIABLES or _variables()).with_variables(self)
+        if "HOME" in self.text and _HOME_SET.search(self.text) is not None:
+            self._tildes_built_at_run_time()
         if self.links:
             self._through_links()
         return new_record(ParsedCommand, (
