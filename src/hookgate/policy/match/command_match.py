@@ -12,7 +12,7 @@ from typing import Any
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
 from hookgate.policy.match.command_flags_data import ProgramFlags
-from hookgate.policy.match.path_below import below_dir, through_links
+from hookgate.policy.match.path_below import below_dir, follows_links
 from hookgate.policy.match.path_norm import resolve_path
 from hookgate.policy.match.shell import Maybe, ParsedCommand, SimpleCommand, parse_command
 
@@ -116,8 +116,8 @@ class PathCheck:
         matcher = matcher or self.matcher
         below = below_dir(path)  # `find DIR` results, an archive unpacked in DIR: some path below it
         result: MatchResult = (matcher.match_path(path, env, shell_glob=True) if below is None
-                               else matcher.match_below(below, env, follow_links=what == "reads"
-                                                        or through_links(path)))
+                               else matcher.match_below(below, env, follow_links=follows_links(path,
+                                                                                               reads=what == "reads")))
         return result
 
     def _maybe(self, maybe: Iterable[Maybe], env: EvalEnv, what: str) -> MatchResult:

@@ -50,13 +50,17 @@ from hookgate.policy.match.path_norm import PATH_SCOPE, relative_to, resolve_pat
 if TYPE_CHECKING:
     from hookgate.policy.match.path import PathMatcher
 
-__all__ = ["BELOW", "SCAN_LIMIT", "THROUGH", "below_dir", "judge_below", "links_below", "through_links"]
+__all__ = ["BELOW", "BOUND", "SCAN_LIMIT", "THROUGH", "below_dir", "follows_links", "judge_below", "links_below",
+           "through_links"]
 
 #: how the shell parser spells "some path below DIR" (``find``'s results)
 BELOW = "/{}"
 #: "some path below DIR, written through the links there" (an archive or a patch unpacked in DIR: a member
 #: `d/x` lands in whatever `DIR/d` links to; ``find -delete`` removes a link instead, so it says :data:`BELOW`)
 THROUGH = "/{…}"
+#: "some path below DIR, as DIR's own entries" (a folder bound into a sandbox, ``bwrap --bind DIR …``: a
+#: link below DIR resolves inside the sandbox, not to the host file it names here)
+BOUND = "/{=}"
 
 #: directory entries looked at when a read walk's directory is scanned for links (~1 µs each)
 SCAN_LIMIT = 20_000
@@ -71,12 +75,22 @@ def below_dir(path: str) -> str | None:
         return path[: -len(BELOW)] or "/"
     if path.endswith(THROUGH):
         return path[: -len(THROUGH)] or "/"
+    if path.endswith(BOUND):
+        return path[: -len(BOUND)] or "/"
     return None
 
 
 def through_links(path: str) -> bool:
     """Whether a ``DIR/{…}`` target's writes go through the links below DIR."""
     return path.endswith(THROUGH)
+
+
+def follows_links(path: str, *, reads: bool) -> bool:
+    """Whether a walk below a ``DIR/{…}``-style target reaches the targets of the links below DIR: a read
+    does (``cat`` opens through them), a write only when it says so (:data:`THROUGH`), a bound folder never."""
+    if path.endswith(BOUND):
+        return False
+    return reads or path.endswith(THROUGH)
 
 
 def _inside(name: str, base: str) -> bool:

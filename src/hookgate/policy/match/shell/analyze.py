@@ -341,8 +341,8 @@ def _wrapped(ctx: Context, raw: RawCommand, program: str, name: str) -> Feed:
     if program == "coproc" and len(words) > 2 and words[2].text in ("{", "("):
         words = [words[0], *words[2:]]  # coproc NAME { ...; }
     got = unwrap(spec, words)
-    if got.writes:
-        _record(ctx, _targets(got.writes))
+    if got.writes or got.reads:
+        _record(ctx, Targets(list(got.writes), list(got.reads)))
     if got.scripts:
         label = f"{name} {spec.subcommand.split('|')[0]}".strip()
         for script in got.scripts:

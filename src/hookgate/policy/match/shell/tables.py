@@ -45,6 +45,11 @@ class Wrapper:
     joined: bool = False  # remaining words are joined and run by ``sh -c`` (watch, ssh)
     argv_opts: frozenset[str] = frozenset()  # options switching ``joined`` off (watch -x)
     writes: frozenset[str] = frozenset()  # options whose value is a written file (time -o)
+    reads: frozenset[str] = frozenset()  # options whose value is a read file (sshpass -f)
+    #: options handing the command a folder of the host under another name (bwrap --bind SRC DEST): all
+    #: below SRC may be read, and written unless the option is in ``binds_read_only``
+    binds: frozenset[str] = frozenset()
+    binds_read_only: frozenset[str] = frozenset()
     subcommand: str = ""  # "run" for ``uv run``: the wrapper is two words ("exec|dlx": either)
     split: frozenset[str] = frozenset()  # options whose value is split into the command's first words (env -S)
     pairs: frozenset[str] = frozenset()  # options taking two values (bwrap --bind SRC DEST)
@@ -112,7 +117,7 @@ WRAPPERS: dict[str, Wrapper] = {
     "ssh": _W(values=_set("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w"),
               flags=_set("-4 -6 -A -a -C -f -G -g -K -k -M -N -n -q -s -T -t -V -v -X -x -Y -y"),
               operands=1, joined=True, no_exec=frozenset({"*"})),
-    "sshpass": _W(values=_set("-p -f -d -e -P"), flags=_set("-v -h -V")),
+    "sshpass": _W(values=_set("-p -f -d -e -P"), flags=_set("-v -h -V"), reads=_set("-f")),
     "proxychains": _W(values=_set("-f"), flags=_set("-q")),
     "proxychains4": _W(values=_set("-f"), flags=_set("-q")),
     "torsocks": _W(values=_set("-u -p -a -P --user --pass --address --port"), flags=_set("-i -d -q --isolate")),
@@ -142,7 +147,9 @@ WRAPPERS: dict[str, Wrapper] = {
                            "--new-session --die-with-parent --as-pid-1 --disable-userns --assert-userns-disabled"),
                 pairs=_set("--bind --bind-try --dev-bind --dev-bind-try --ro-bind --ro-bind-try --setenv --file "
                            "--bind-data --ro-bind-data --symlink --chmod --bind-fd --ro-bind-fd"),
-                triples=_set("--overlay")),
+                triples=_set("--overlay"),
+                binds=_set("--bind --bind-try --dev-bind --dev-bind-try --ro-bind --ro-bind-try --overlay"),
+                binds_read_only=_set("--ro-bind --ro-bind-try")),
     # a session multiplexer runs a shell command (joined by its shell) in a new session or pane
     "tmux": _W(values=_set("-s -n -t -c -x -y -e -F -f -l -p -L -S"),
                flags=_set("-d -A -D -E -P -X -h -v -b -Z -I -k -2 -u -N"), joined=True,

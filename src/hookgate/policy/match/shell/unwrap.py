@@ -26,6 +26,7 @@ class Unwrapped:
     env: list[tuple[str, str]] = field(default_factory=list)
     scripts: list[Word] = field(default_factory=list)  # words run as shell scripts (su -c, watch, ssh)
     writes: list[Word] = field(default_factory=list)
+    reads: list[Word] = field(default_factory=list)
     options: set[str] = field(default_factory=set)
 
 
@@ -118,6 +119,13 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
     out.options.add(name)
     st.i += 1
     if name in spec.pairs or name in spec.triples:  # bwrap --bind SRC DEST: every value is a word of its own
+        if name in spec.binds:  # the host folder the command is handed (the first value; inline: `--bind=SRC`)
+            source = inline if inline is not None else (st.words[st.i] if st.i < len(st.words) else None)
+            if source is not None:  # the file or folder itself, and (a folder) all below it
+                named = [source, found_paths(source.text, bound=True)] if source.exact else [source]
+                st.out.reads.extend(named)
+                if name not in spec.binds_read_only:
+                    st.out.writes.extend(named)
         st.i += (2 if name in spec.pairs else 3) - (1 if inline is not None else 0)
         return
     takes = name in spec.values or name in spec.scripts
@@ -135,6 +143,8 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
         out.scripts.append(value)
     if name in spec.writes:
         out.writes.append(value)
+    if name in spec.reads:
+        out.reads.append(value)
 
 
 def _finish(st: _State) -> None:
@@ -175,11 +185,12 @@ def _join(words: list[Word]) -> Word:
                 feeds[0] if feeds else None)
 
 
-def found_paths(root: str, *, through_links: bool = False) -> Word:
+def found_paths(root: str, *, through_links: bool = False, bound: bool = False) -> Word:
     """The ``{}`` of ``find ROOT -exec``: some path under ROOT (never a flag); ``through_links``: one
-    written through the links under ROOT (an unpacked archive), spelled ``ROOT/{…}``."""
+    written through the links under ROOT (an unpacked archive), spelled ``ROOT/{…}``; ``bound``: one of
+    ROOT's own entries, not what its links name (a folder bound into a sandbox), spelled ``ROOT/{=}``."""
     base = root.rstrip("/") or "/"
-    mark = "{…}" if through_links else "{}"
+    mark = "{…}" if through_links else "{=}" if bound else "{}"
     text = base + mark if base == "/" else f"{base}/{mark}"
     return Word(text, False, text[: -len(mark)], "{}", feed=Feed("paths", root, "`find` results"))
 
