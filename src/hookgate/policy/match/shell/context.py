@@ -39,7 +39,8 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _HOME_SET = re.compile(
     r"(?<![A-Za-z0-9_$])HOME(?:\[[^\]]*\])?\+?="
     r"|\b(?:for|select)\s+HOME\b"
-    r"|\b(?:read|readarray|mapfile|getopts|printf|declare|typeset|local|export|readonly|unset)\b[^;&|\n]*\bHOME\b")
+    r"|\b(?:read|readarray|mapfile|getopts|printf|declare|typeset|local|export|readonly|unset)\b[^;&|\n]*"
+    r"(?<![A-Za-z0-9_${])HOME\b")
 
 
 def kind_ids(*names: str) -> frozenset[int]:
