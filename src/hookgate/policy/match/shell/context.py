@@ -186,10 +186,10 @@ class Context:
     def result(self) -> ParsedCommand:
         if self.values is not None and self.untabled:
             (_VARIABLES or _variables()).with_variables(self)
-        if "HOME" in self.text and _HOME_SET.search(self.text) is not None:
-            self._tildes_built_at_run_time()
         if self.links:
             self._through_links()
+        if "HOME" in self.text and _HOME_SET.search(self.text) is not None:  # (after links: `ln -s ~/x k`)
+            self._tildes_built_at_run_time()
         return new_record(ParsedCommand, (
             self.text,
             tuple(self.commands),
