@@ -99,6 +99,11 @@ def _variables() -> ModuleType:
 _VARIABLES: ModuleType | None = None
 
 
+def _rehomed(maybe: tuple[Maybe, ...], homes: list[str]) -> list[Maybe]:
+    """The records of words under ``~`` again below each home the line may give HOME."""
+    return [m._replace(path=home + m.path[1:]) for m in maybe if m.path[:2] == "~/" for home in homes]
+
+
 class Context:
     """Mutable accumulator for one :func:`parse_command` call."""
 
@@ -182,6 +187,11 @@ class Context:
                                       reads=tuple(t for t in cmd.reads if t[:1] != "~"))
                          if any(t[:1] == "~" for t in (*cmd.writes, *cmd.reads)) else cmd
                          for cmd in self.commands]
+        # a word that may name a file (`mytool ~/id_rsa`): also below each literal value HOME is given
+        homes = [h.rstrip("/") for h in (self.values or {}).get("HOME", {}) if h[:1] in ("/", "~") and "$" not in h]
+        if homes and any(m.path[:2] == "~/" for m in self.maybe):
+            self.commands = [cmd._replace(maybe=(*cmd.maybe, *_rehomed(cmd.maybe, homes))) for cmd in self.commands]
+            self.maybe.update(dict.fromkeys(_rehomed(tuple(self.maybe), homes)))
 
     def result(self) -> ParsedCommand:
         if self.values is not None and self.untabled:
