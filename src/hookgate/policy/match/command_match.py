@@ -140,8 +140,8 @@ class PathCheck:
             if m.how == "many-values":
                 return _unknown(f"the line gives its variables more values than are judged, which `{m.program}` "
                                 "may be given")
-            if matcher is None:
-                return NO
+            if matcher is None:  # (a flood above still counts, wherever it stands among the words)
+                continue
             path = m.path
             if path in judged:
                 continue
