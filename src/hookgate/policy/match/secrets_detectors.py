@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import re2
+
 __all__ = [
     "ALIASES",
     "DETECTORS",
@@ -133,27 +135,31 @@ _NOT_CLI_VALUE = (*_NOT_LITERAL, "-", "/", "~")
 _METAVAR = re.compile(r"[A-Z]+(?:[_\-][A-Z]+)*")
 #: a short number after `-u name:` is a group id (docker run -u 1000:1000), not a password
 _GROUP_ID = re.compile(r"[0-9]{1,5}")
+# The checks on the text before a value run once per hit, and a value may hold many hits: they are
+# RE2 programs (linear, where a backtracking `[^…]*…$` is quadratic), and the ones that only look at
+# the option before the value see its last :data:`_TAIL` characters.
+_TAIL = 256
 #: the user name that ends the text before a password (`-u alice:`, `--user='alice:`, `-u 'alice':`)
-_USER_BEFORE = re.compile(r"""([^\s'"=,:]*)['"]?:['"]?\Z""")
+_USER_BEFORE = re2.compile(r"""([^\s'"=,:]*)['"]?:['"]?$""")
 _PROSE_WORD = re.compile(r"[a-z]+")
 #: the text before a value ends with one of the password options (not a user option)
-_PASSWORD_OPTION_BEFORE = re.compile(
-    r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)\Z""")
+_PASSWORD_OPTION_BEFORE = re2.compile(
+    r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)$""")
 #: the command that ends the text: after the last `;`, `&`, `|`, `(` or a line break that a backslash
 #: does not continue
-_LAST_COMMAND = re.compile(r"""(?:\A|[;&|(\n])((?:[^;&|(\n]|\\\r?\n)*)\Z""")
+_LAST_COMMAND = re2.compile(r"""(?:^|[;&|(\n])((?:[^;&|(\n]|\\\r?\n)*)$""")
 #: the programs that read a password after an option, by the option that ends the text
-_CURL = re.compile(r"""(?:\A|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|\Z)""")
-_PASS_ARGUMENT_BEFORE = re.compile(r"""['"]?pass:\Z""")
-_ENV_PASSWORD_BEFORE = re.compile(_ENV_PASSWORDS + r"=\Z")
-_SHORT_OPTION_BEFORE = re.compile(r"""-([pa])(['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)?\Z""")
-_SMB_USER_BEFORE = re.compile(r"""-U(?:['"]?(?:[ \t]|\\\r?\n)*|['"][ \t]*,[ \t]*)[^\s%'"]+%\Z""")
-_PROGRAM_WORD = r"""(?:\A|[\s/'"`])(?:{})(?:['"`]|\s|\Z)"""
-_SSHPASS = re.compile(_PROGRAM_WORD.format("sshpass"))
-_MYSQL = re.compile(_PROGRAM_WORD.format(
+_CURL = re2.compile(r"""(?:^|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|$)""")
+_PASS_ARGUMENT_BEFORE = re2.compile(r"""['"]?pass:$""")
+_ENV_PASSWORD_BEFORE = re2.compile(_ENV_PASSWORDS + r"=$")
+_SHORT_OPTION_BEFORE = re2.compile(r"""-([pa])(['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)?$""")
+_SMB_USER_BEFORE = re2.compile(r"""-U(?:['"]?(?:[ \t]|\\\r?\n)*|['"][ \t]*,[ \t]*)[^\s%'"]+%$""")
+_PROGRAM_WORD = r"""(?:^|[\s/'"`])(?:{})(?:['"`]|\s|$)"""
+_SSHPASS = re2.compile(_PROGRAM_WORD.format("sshpass"))
+_MYSQL = re2.compile(_PROGRAM_WORD.format(
     "mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mariadb(?:-dump|-admin)?"))
-_REDIS = re.compile(_PROGRAM_WORD.format("redis-cli|valkey-cli"))
-_SMB = re.compile(_PROGRAM_WORD.format("smbclient|rpcclient|smbget|smbcacls|smbmap"))
+_REDIS = re2.compile(_PROGRAM_WORD.format("redis-cli|valkey-cli"))
+_SMB = re2.compile(_PROGRAM_WORD.format("smbclient|rpcclient|smbget|smbcacls|smbmap"))
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 #: a header credential this long is a token even if it reads like a word
 _LONG_TOKEN = 20
@@ -181,15 +187,16 @@ def _cli_password_in_context(before: str, value: str) -> bool:
     some way before the option): other programs take ``user:group`` there (docker run -u app:staff,
     podman --user, socat -u, ls -lu), which redaction must not cut out of a command; and not
     ``-u node:node`` either (a password that repeats the user name is docker's group)."""
-    if _PASSWORD_OPTION_BEFORE.search(before) is not None:
-        return not before[-1:].isspace() or _PROSE_WORD.fullmatch(value) is None
-    if _PASS_ARGUMENT_BEFORE.search(before) is not None or _ENV_PASSWORD_BEFORE.search(before) is not None:
+    tail = before[-_TAIL:]
+    if _PASSWORD_OPTION_BEFORE.search(tail) is not None:
+        return not tail[-1:].isspace() or _PROSE_WORD.fullmatch(value) is None
+    if _PASS_ARGUMENT_BEFORE.search(tail) is not None or _ENV_PASSWORD_BEFORE.search(tail) is not None:
         return True
     found = _LAST_COMMAND.search(before)
     command = found.group(1) if found is not None else before
-    if _SMB_USER_BEFORE.search(before) is not None:
+    if _SMB_USER_BEFORE.search(tail) is not None:
         return _SMB.search(command) is not None
-    short = _SHORT_OPTION_BEFORE.search(before)
+    short = _SHORT_OPTION_BEFORE.search(tail)
     if short is not None:  # -p / -a: whose option it is decides (ssh -p 22, mkdir -p dir, ls -a)
         if short.group(1) == "a":
             return _REDIS.search(command) is not None
@@ -197,7 +204,7 @@ def _cli_password_in_context(before: str, value: str) -> bool:
         return _SSHPASS.search(command) is not None or (attached and _MYSQL.search(command) is not None)
     if _CURL.search(command) is None:
         return False
-    user = _USER_BEFORE.search(before)
+    user = _USER_BEFORE.search(tail)
     return user is None or user.group(1) != _unquoted(value)
 
 

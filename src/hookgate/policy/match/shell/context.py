@@ -7,6 +7,7 @@ import threading
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import re2
 import tree_sitter
 import tree_sitter_bash
 
@@ -35,12 +36,13 @@ _local = threading.local()
 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 #: a line that may give HOME another value than the agent's: an assignment anywhere (a prefix one
-#: too, which only costs a miss), or HOME named by a builtin that sets or aliases a variable
-_HOME_SET = re.compile(
-    r"(?<![A-Za-z0-9_$])HOME(?:\[[^\]]*\])?\+?="
+#: too, which only costs a miss), or a bare HOME named by a builtin that sets or aliases a variable
+#: (RE2: a line of 250 KB of `local local …` made a backtracking search take minutes)
+_HOME_SET = re2.compile(
+    r"(?:^|[^A-Za-z0-9_$])HOME(?:\[[^\]]*\])?\+?="
     r"|\b(?:for|select)\s+HOME\b"
     r"|\b(?:read|readarray|mapfile|getopts|printf|declare|typeset|local|export|readonly|unset)\b[^;&|\n]*"
-    r"(?<![A-Za-z0-9_${])HOME\b")
+    r"[^A-Za-z0-9_${]HOME\b")
 
 
 def kind_ids(*names: str) -> frozenset[int]:
