@@ -24,24 +24,23 @@ __all__ = ["fold", "mask_text", "mask_value", "render_arguments", "render_reques
 
 MASK = "••••••"
 _KEY = re2.compile(KEY_NAME)
-_MASKED = "<{detector}:masked>"
 
 
 def mask_text(text: str) -> str:
     """``text`` with every detected credential replaced by ``<name:masked>``."""
     # the policy engine's own scan (loaded with the first prompt): one merge of overlapping hits,
     # the same trailing-boundary and context checks, whatever group a detector keeps its value in
-    from hookgate.policy.match.secrets import redact_secrets
+    from hookgate.policy.match.secrets import SHOWN_REPLACEMENT, redact_secrets
 
-    return redact_secrets(text, None, _MASKED)
+    return redact_secrets(text, None, SHOWN_REPLACEMENT)
 
 
 def mask_value(value: Any, *, key: str | None = None) -> Any:
     """A copy of ``value`` with secret-named keys hidden and detected credentials masked (in keys too,
     and read in context: a value under an ``Authorization`` key, the item after ``-u`` in a list)."""
-    from hookgate.policy.match.secrets import mask_secrets_in
+    from hookgate.policy.match.secrets import SHOWN_REPLACEMENT, mask_secrets_in
 
-    return mask_secrets_in(_hide_named(value, key), None, _MASKED)
+    return mask_secrets_in(_hide_named(value, key), None, SHOWN_REPLACEMENT)
 
 
 def _hide_named(value: Any, key: str | None) -> Any:

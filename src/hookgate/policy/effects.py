@@ -43,7 +43,6 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 #: or reordering marks (bidi overrides, zero-width characters) that make shown text differ from what runs
 _UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-_MASKED = "<{detector}:masked>"
 
 
 # -- templates -------------------------------------------------------------------
@@ -100,9 +99,10 @@ def _shown(text: str) -> str:
     """``text`` as a prompt shows it: secrets masked, on one line, cut to both ends if long."""
     # credentials masked first, in the whole value: a prompt reaches hosts' screens, chats and logs
     # (Claude Code's permissionDecisionReason, amplifier's approval prompt), not only hookgate's terminal
-    from hookgate.policy.match.secrets import redact_secrets  # (loaded with the first secret rule or prompt)
+    # (loaded with the first secret rule or prompt)
+    from hookgate.policy.match.secrets import SHOWN_REPLACEMENT, redact_secrets
 
-    text = redact_secrets(text, None, _MASKED)
+    text = redact_secrets(text, None, SHOWN_REPLACEMENT)
     text = _UNSHOWN.sub(_escaped, text)  # one line, shown as it is: no escapes, no fake lines
     if len(text) <= _MAX_FIELD_CHARS:
         return text

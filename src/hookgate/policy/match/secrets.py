@@ -36,6 +36,7 @@ from hookgate.policy.match.secrets_detectors import ALIASES, DETECTORS, KEY_NAME
 __all__ = [
     "ALIASES",
     "DETECTORS",
+    "SHOWN_REPLACEMENT",
     "Detector",
     "SecretHit",
     "SecretMatcher",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 DEFAULT_REPLACEMENT = "[REDACTED:{detector}]"
+#: how a credential looks where a person reads it (prompts, reasons, the approval view): one spelling
+SHOWN_REPLACEMENT = "<{detector}:masked>"
 _KEY_NAME_RE = re2.compile(r"^" + KEY_NAME + r"$")
 #: a dict key naming an HTTP credential header: its value is read as that header's
 _AUTH_HEADER_RE = re2.compile(r"^[A-Za-z0-9_\-]*(?i:authorization)$")

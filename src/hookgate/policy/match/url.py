@@ -129,9 +129,10 @@ class UrlMatcher:
 def _short(raw: str) -> str:
     """The URL as reasons show it: credentials masked first (a token cut in half is no longer one a
     detector finds), then cut to 200 characters."""
-    from hookgate.policy.match.secrets import redact_secrets  # (loaded with the first secret rule or prompt)
+    # (loaded with the first secret rule or prompt)
+    from hookgate.policy.match.secrets import SHOWN_REPLACEMENT, redact_secrets
 
-    raw = redact_secrets(raw, None, "<{detector}:masked>")
+    raw = redact_secrets(raw, None, SHOWN_REPLACEMENT)
     return raw if len(raw) <= 200 else raw[:197] + "..."
 
 
