@@ -443,3 +443,36 @@ def test_a_redacted_token_is_no_user_name_with_a_password() -> None:
             once = redact_secrets(text, replacement=replacement)
             assert GHP not in once and find_secrets(once) == [], once
     assert redact_secrets(f"https://x:{GHP}@github.com") == "https://x:[REDACTED:github_token]@github.com"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["mysql","--password","pw4db"]',
+        "run(['mysql', '--password', 'pw4db'], check=True)",
+        'run(["mysql", "--password=pw4db", "shop"])',
+        'run(["curl", "--user=alice:pw4db", "https://x"])',
+        'run(["sshpass", "-p", "pw4db", "ssh", "h"])',
+        'run(["redis-cli", "-a", "pw4db", "ping"])',
+        'run(["env", "PGPASSWORD=pw4db", "psql"])',
+        'run(["smbclient", "-U", "alice%pw4db", "//s/x"])',
+        '["x", "--password", "pw\\"4db"]',  # an escaped quote is in the string
+        # as before: the shell's words
+        "mysql --password=pw4db shop",
+        "mysql '--password=pw4db' shop",
+    ],
+)
+def test_a_password_in_a_list_is_masked_inside_its_quotes(text: str) -> None:
+    """An argument list in code or JSON (``subprocess.run([...])``) keeps its quotes, commas and the
+    items after the password: read as a shell word the value ran on to the next quote, so a redacting
+    rewrite of a file being written cut ``, "shop"])`` out of the code along with the secret."""
+    secret = "pw\\\"4db" if "\\" in text else "pw4db"
+    assert redact_secrets(text) == text.replace(secret, "[REDACTED:cli_password]")
+
+
+@pytest.mark.parametrize(
+    "text", ['run(["mysql", "-p", "shop"])', '["mysql", "--password", "$DB_PASS"]', '["ssh", "-p", "2222", "h"]'],
+)
+def test_no_password_in_a_list(text: str) -> None:
+    """``-p`` then a word is mysql's prompt and a database, or ssh's port; ``$DB_PASS`` a reference."""
+    assert redact_secrets(text) == text

@@ -95,10 +95,33 @@ _SHORT_OPT_END = r"""(?:['"]""" + _SP + r"+|" + _NEXT_ITEM + "|" + _SP + r"*)"
 _LONG_OPT_END = r"""(?:['"]?=|['"]?""" + _SP + r"+|" + _NEXT_ITEM + ")"
 #: environment variables that database and ssh clients take a password from
 _ENV_PASSWORDS = r"(?:PGPASSWORD|MYSQL_PWD|SSHPASS|REDISCLI_AUTH)"
+#: the content of a quoted string, escapes included (``"ab\"c"``): the value of an item of a list shown
+#: as JSON or Python (``["mysql", "--password", "pw"]``, code that runs a command), masked without the
+#: quotes, commas and brackets around it (the shell forms below would run on to the next quote)
+_DQ_CONTENT = r'"((?:[^"\\\n]|\\.)*)"'
+_SQ_CONTENT = r"'((?:[^'\\\n]|\\.)*)'"
+_ITEM = r"(?:" + _DQ_CONTENT + "|" + _SQ_CONTENT + ")"
+#: what follows an item of a list
+_ITEM_END = r"[ \t]*[,\]\)]"
+_PASSWORD_OPTION = r"--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)"
+
+
+def _item_with(prefix: str) -> str:
+    """``"PREFIXvalue"`` as an item of a list (``"--password=pw",``): the value is the rest of the string."""
+    return '"' + prefix + _DQ_CONTENT[1:] + _ITEM_END + "|'" + prefix + _SQ_CONTENT[1:] + _ITEM_END
+
+
 _CLI_PASSWORD = (
-    # curl -u / -U / --user / --proxy-user user:password (also in clusters, -su): the password is
-    # group 1 when the colon is outside quotes, 2 or 3 when it is inside ('alice:pw' / "alice:pw")
-    _OPT_START
+    # Items of a list first: at the same start the first alternative that matches wins
+    _item_with(_PASSWORD_OPTION + "=")
+    + r"|" + _item_with(r"--(?:proxy-)?user=[^'\"\n:]*:")
+    + r"|" + _item_with(_ENV_PASSWORDS + "=")
+    + r"|" + _OPT_START + r"(?:" + _PASSWORD_OPTION + r"|-[pa])" + _NEXT_ITEM + _ITEM
+    + r"|" + _OPT_START + r"-U" + _NEXT_ITEM
+    + r"""(?:"[^\s%'"]+%""" + _DQ_CONTENT[1:] + r"""|'[^\s%'"]+%""" + _SQ_CONTENT[1:] + ")"
+    # curl -u / -U / --user / --proxy-user user:password (also in clusters, -su): the password is in
+    # the first group when the colon is outside quotes, the second or third when inside ('alice:pw')
+    + r"|" + _OPT_START
     + r"(?:-[uU]" + _SHORT_OPT_END
     + r"|-[A-Za-z0-9]{1,8}[uU](?:['\"]?" + _SP + r"+|" + _NEXT_ITEM + ")"  # a cluster's value is the next word
     + r"|--(?:proxy-)?user" + _LONG_OPT_END + r")"
@@ -144,7 +167,7 @@ _USER_BEFORE = re2.compile(r"""([^\s'"=,:]*)['"]?:['"]?$""")
 _PROSE_WORD = re.compile(r"[a-z]+")
 #: the text before a value ends with one of the password options (not a user option)
 _PASSWORD_OPTION_BEFORE = re2.compile(
-    r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)$""")
+    r"""--(?:(?:http-|ftp-|proxy-)?password|oauth2-bearer)(?:['"]?=|['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*['"]?)$""")
 #: the command that ends the text: after the last `;`, `&`, `|`, `(` or a line break that a backslash
 #: does not continue
 _LAST_COMMAND = re2.compile(r"""(?:^|[;&|(\n])((?:[^;&|(\n]|\\\r?\n)*)$""")
@@ -152,8 +175,8 @@ _LAST_COMMAND = re2.compile(r"""(?:^|[;&|(\n])((?:[^;&|(\n]|\\\r?\n)*)$""")
 _CURL = re2.compile(r"""(?:^|[\s/'"`])curl(?:\.exe)?(?:['"`]|\s|$)""")
 _PASS_ARGUMENT_BEFORE = re2.compile(r"""['"]?pass:$""")
 _ENV_PASSWORD_BEFORE = re2.compile(_ENV_PASSWORDS + r"=$")
-_SHORT_OPTION_BEFORE = re2.compile(r"""-([pa])(['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*)?$""")
-_SMB_USER_BEFORE = re2.compile(r"""-U(?:['"]?(?:[ \t]|\\\r?\n)*|['"][ \t]*,[ \t]*)[^\s%'"]+%$""")
+_SHORT_OPTION_BEFORE = re2.compile(r"""-([pa])(['"]?(?:[ \t]|\\\r?\n)+|['"][ \t]*,[ \t]*['"]?)?$""")
+_SMB_USER_BEFORE = re2.compile(r"""-U(?:['"]?(?:[ \t]|\\\r?\n)*|['"][ \t]*,[ \t]*['"]?)[^\s%'"]+%$""")
 _PROGRAM_WORD = r"""(?:^|[\s/'"`])(?:{})(?:['"`]|\s|$)"""
 _SSHPASS = re2.compile(_PROGRAM_WORD.format("sshpass"))
 _MYSQL = re2.compile(_PROGRAM_WORD.format(
