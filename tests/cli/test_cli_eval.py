@@ -48,6 +48,21 @@ def test_broken_event_file(hookgate: Run) -> None:
     assert "<stdin>:2:1: error: unknown key `imput`; did you mean `input`?" in proc.stderr
 
 
+def test_event_data_pasted_as_it_is_says_where_it_goes(hookgate: Run) -> None:
+    """A hook payload or a logged event's data is what people paste: one error at its first data key,
+    with the fix, not a "did you mean `tool`?" per key."""
+    payload = '{"session_id": "s1", "tool_name": "Bash", "tool_input": {"command": "ls"}}'
+    proc = hookgate("eval", "--policy", POLICY, "--event", "-", stdin=payload)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "<stdin>:1:22: error: `tool_name` is event data, not a key of an event file [schema.event_data_at_top]",
+        "  help: put the event's data under `data:` (and name the event with `event:`, default tool:pre), "
+        "or use the shorthands `tool:` and `input:`",
+    ]
+    wrapped = hookgate("eval", "--policy", POLICY, "--event", "-", stdin=f'{{"data": {payload}}}')
+    assert wrapped.returncode == 0, wrapped.stderr
+
+
 def test_broken_policy_and_usage(hookgate: Run) -> None:
     proc = hookgate("eval", "--policy", "tests/cases/broken/pol-bad-version.yaml", "--event", "-", stdin="tool: x\n")
     assert proc.returncode == 1

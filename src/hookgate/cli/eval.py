@@ -34,7 +34,8 @@ HELP = "evaluate one event against policies and print the decision (--explain: t
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", action="extend", nargs="+", required=True, metavar="P",
                         help="policy files (- reads one from standard input)")
-    parser.add_argument("--event", required=True, metavar="FILE", help="event file (YAML/JSON), or - for stdin")
+    parser.add_argument("--event", required=True, metavar="FILE",
+                        help="event file (YAML/JSON: `event` and `data`, or `tool` and `input`), or - for stdin")
     parser.add_argument("--explain", action="store_true", help="print every rule considered and why")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
@@ -79,7 +80,27 @@ def _read_event(source: str) -> EventSpec:
         doc = load_yaml_file(source)
     else:
         raise UsageError(f"no such event file `{display_path(source)}`")
+    _check_not_bare_data(doc)
     return validate_document(EventSpec, doc)
+
+
+#: keys of an event's data (the canonical ones and the hook payloads hosts send), not of an event file
+_DATA_KEYS = ("tool_name", "tool_input", "hook_event_name", "tool_use_id", "messages", "tool_calls")
+
+
+def _check_not_bare_data(doc: LoadedDocument) -> None:
+    """An event's data pasted as it is (a hook payload, an event as logged) is the common mistake:
+    say where it goes, rather than suggest the shorthand for each key."""
+    data = doc.data
+    if not isinstance(data, dict) or "data" in data:
+        return
+    found = [k for k in data if k in _DATA_KEYS]
+    if found:
+        raise DiagnosticError([Diagnostic(
+            "schema.event_data_at_top", f"`{found[0]}` is event data, not a key of an event file",
+            doc.positions.key((found[0],)),
+            help="put the event's data under `data:` (and name the event with `event:`, default tool:pre), "
+                 "or use the shorthands `tool:` and `input:`")])
 
 
 def render_decision(decision: dict[str, Any]) -> str:
