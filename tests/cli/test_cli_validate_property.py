@@ -148,7 +148,17 @@ def test_validate_fails_exactly_when_the_file_does(hookgate: Run, tmp_path: Path
         if d["code"] in ("compile.duplicate_rule_id", "compile.duplicate_list", "compile.layer_violation"):
             continue  # judged across rules and files, from what is written
         assert isinstance(rules, list) and 0 <= index < len(rules), d
-        assert d["message"] in _alone_errors(rules[index], data.get("lists")), (text, d)
+        alone = _alone_errors(rules[index], data.get("lists"))
+        assert d["message"] in alone or _unsuggested(d["message"], data.get("lists")) in alone, (text, d)
+
+
+def _unsuggested(message: str, lists: Any) -> str:
+    """``message`` without a "did you mean" that names a list of the file: one the oracle leaves out
+    when the lists are not all readable, but whose name the validator still knows and suggests."""
+    head, sep, hint = message.partition("; did you mean `")
+    if sep and isinstance(lists, dict) and hint.removesuffix("`?") in lists:
+        return head
+    return message
 
 
 def test_the_base_policy_is_valid(hookgate: Run, tmp_path: Path) -> None:
