@@ -21,6 +21,16 @@ def test_examples_are_clean(hookgate: Run) -> None:
     assert proc.stdout == ""
 
 
+def test_an_input_typo_warns_and_strict_fails(hookgate: Run) -> None:
+    """A deny on `tool_input.comand` never holds: a warning, which `--strict` (CI) makes an error."""
+    path = "tests/cases/broken/pol-input-typo.yaml"
+    assert hookgate("validate", path).returncode == 0
+    strict = hookgate("validate", "--strict", path)
+    assert strict.returncode == 1
+    assert strict.stdout.startswith(f"{path}:9:7: error: rule `no-recursive-delete`: `tool_input.comand` is not "
+                                    "an input of `Bash`, `bash`: it never holds; did you mean `tool_input.command`?")
+
+
 def test_text_format_and_exit_code(hookgate: Run) -> None:
     proc = hookgate("validate", ERRORS)
     assert proc.returncode == 1

@@ -5,7 +5,8 @@
   does too);
 * unreachable: a ``when`` that can never hold (``in: []``, ``any: []``, two
   different ``equals`` on one field, ``exists: false`` beside another test);
-* duplicate: two rules identical in everything but their id.
+* duplicate: two rules identical in everything but their id;
+* an input the rule's tools do not take (:mod:`.lint_inputs`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic
+from hookgate.policy.compiler.lint_inputs import lint_inputs
 from hookgate.policy.compiler.rules import CompiledRule
 
 __all__ = ["lint_rules"]
@@ -23,7 +25,7 @@ __all__ = ["lint_rules"]
 
 def lint_rules(rules: Iterable[CompiledRule]) -> list[Diagnostic]:
     rules = list(rules)
-    return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules)]
+    return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules), *lint_inputs(rules)]
 
 
 def _covers(deny: CompiledRule, other: CompiledRule) -> bool:

@@ -1,0 +1,143 @@
+"""Warnings for a condition on a tool input the rule's tools do not take.
+
+A typo in a field path (``tool_input.comand``) or a shorthand that reads a field
+the selected tools never carry (``path`` on ``bash``) makes a rule that never
+holds, and nothing else says so: the rule loads, its tests of other rules pass,
+and the deny it was meant to be is silently gone. Only rules whose every tool is
+a well-known one are checked, and a field missing from the table below is
+reported only when it is a near miss of one the tools take (hosts add inputs
+over time; a typo is close to a real name, a new input is not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from hookgate.diagnostics import Diagnostic, did_you_mean
+from hookgate.policy.compiler.rules import CompiledRule
+from hookgate.policy.conditions.compile import COMBINATORS, PATH_FIELDS
+
+__all__ = ["TOOL_INPUTS", "lint_inputs"]
+
+
+def _table(*entries: tuple[str, str]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for names, inputs in entries:
+        for name in names.split():
+            out[name] = frozenset(inputs.split())
+    return out
+
+
+#: the inputs of well-known tools, under each name hosts give them: Claude Code's, their snake-case
+#: spelling, and the names amplifier and other agents use (``read_file``, ``web_fetch``). A hint for
+#: typos, not a schema: see the module docstring.
+TOOL_INPUTS: dict[str, frozenset[str]] = _table(
+    ("Bash bash shell run_shell_command", "command description timeout run_in_background dangerouslyDisableSandbox"),
+    ("Read read read_file", "file_path offset limit"),
+    ("Write write write_file", "file_path content"),
+    ("Edit edit edit_file", "file_path old_string new_string replace_all"),
+    ("MultiEdit multi_edit", "file_path edits"),
+    ("NotebookEdit notebook_edit", "notebook_path cell_id new_source cell_type edit_mode"),
+    ("NotebookRead notebook_read", "notebook_path cell_id"),
+    ("Glob glob", "pattern path"),
+    ("Grep grep", "pattern path glob type output_mode -i -n -A -B -C multiline head_limit offset"),
+    ("LS ls list_directory", "path ignore"),
+    ("WebFetch web_fetch", "url prompt"),
+    ("WebSearch web_search", "query allowed_domains blocked_domains"),
+    ("TodoWrite todo_write", "todos"),
+)
+
+#: what each shorthand reads (``path``: any of three)
+_SHORTHAND_FIELDS = {"command": ("command",), "url": ("url",), "path": tuple(f.split(".", 1)[1] for f in PATH_FIELDS)}
+_PREFIX = "tool_input."
+
+
+def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    # rules share their tool lists and field names: each is judged once (this runs on 10,000 rules)
+    inputs_of: dict[tuple[frozenset[str], tuple[str, ...]], frozenset[str] | None] = {}
+    fine: set[tuple[object, ...]] = set()
+    for rule in rules:
+        tools = rule.tools
+        if tools is None or tools.prefixes or tools.globs:
+            continue
+        known = inputs_of.get((tools.exact, rule.events), ...)
+        if known is ...:  # (tool_input is a tool event's)
+            on_tools = all(e.startswith("tool:") for e in rule.events)
+            known = inputs_of[(tools.exact, rule.events)] = _known_inputs(tools.exact) if on_tools else None
+        if known is None:
+            continue
+        loaded = rule.source.rule
+        for part, spec in (("when", loaded.when), ("unless", loaded.unless)):
+            if not isinstance(spec, dict):
+                continue
+            shape = (*spec, known)  # the mapping's own keys: most rules share a few shapes
+            if shape in fine:
+                continue
+            flat = not any(key in COMBINATORS for key in spec)
+            for path, key in _keys(spec, (part,)):
+                problem = _problem(key, known, rule)
+                if problem is not None:
+                    flat = False
+                    message, hint = problem
+                    out.append(Diagnostic("compile.unknown_input", f"rule `{rule.id}`: {message}",
+                                          rule.source.positions.key(path), severity="warning", help=hint))
+            if flat:  # no combinator inside and nothing to say: the same keys are fine for these tools
+                fine.add(shape)
+    return out
+
+
+def _known_inputs(names: frozenset[str]) -> frozenset[str] | None:
+    """The inputs of every tool named, if the table knows them all."""
+    found: frozenset[str] = frozenset()
+    for name in names:
+        inputs = TOOL_INPUTS.get(name)
+        if inputs is None:
+            return None
+        found |= inputs
+    return found or None
+
+
+def _keys(spec: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every field or shorthand key in a condition mapping, with its path in the rule."""
+    if not isinstance(spec, dict):
+        return
+    for key, value in spec.items():
+        if not isinstance(key, str):
+            continue
+        here = (*path, key)
+        if key == "not":
+            yield from _keys(value, here)
+        elif key in COMBINATORS:
+            for i, item in enumerate(value if isinstance(value, list) else ()):
+                yield from _keys(item, (*here, i))
+        else:
+            yield here, key
+
+
+def _problem(key: str, known: frozenset[str], rule: CompiledRule) -> tuple[str, str] | None:
+    """(message, help) when ``key`` reads an input none of the rule's tools take."""
+    names = sorted(rule.tools.exact) if rule.tools is not None else []
+    tools = ", ".join(f"`{t}`" for t in names)
+    one = len(names) == 1
+    reads = _SHORTHAND_FIELDS.get(key)
+    if reads is not None:
+        if not known.isdisjoint(reads):
+            return None
+        fields = [f"`{_PREFIX}{f}`" for f in reads]
+        said = fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " or " + fields[-1]
+        shell = " (for the files a command touches: `command: {writes: …}` or `reads`)" if "command" in known else ""
+        return (f"`{key}` reads {said}, which {tools} {'does' if one else 'do'} not take: it never holds",
+                f"select the tools that take it{shell}")
+    if not key.startswith(_PREFIX):
+        return None
+    name = key[len(_PREFIX):].split(".", 1)[0].split("[", 1)[0]
+    if name in known or "*" in name or not name:
+        return None
+    hint = did_you_mean(name, known)
+    if hint is None:  # not a near miss: perhaps an input newer than this table
+        return None
+    return (f"`{key}` is not an input of {tools}: it never holds; did you mean `{_PREFIX}{hint}`?",
+            f"{tools} {'takes' if one else 'take'}: " + ", ".join(sorted(known)))
+

@@ -1,0 +1,104 @@
+"""A condition on an input the rule's tools do not take: a warning at the key, so a typo cannot
+silently turn a deny into a rule that never holds (``--strict`` makes it an error)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from hookgate.policy.api import compile_files
+from hookgate.policy.compiler.lint_inputs import TOOL_INPUTS
+
+
+def write(tmp_path: Path, rules: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
+    return path
+
+
+def warnings(tmp_path: Path, rules: str) -> list[str]:
+    plan = compile_files([write(tmp_path, rules)])
+    return [f"{d.location.line}:{d.location.column}: {d.message}" for d in plan.warnings
+            if d.code == "compile.unknown_input" and d.location is not None]
+
+
+def test_a_misspelt_input_is_named_with_the_right_one(tmp_path: Path) -> None:
+    got = warnings(tmp_path, """
+        - id: no-rm
+          tool: [bash, Bash]
+          when:
+            tool_input.comand: {contains: "rm -rf"}
+          deny: no
+        - id: no-env
+          tool: [read_file, Read]
+          when:
+            all:
+              - tool_input.file_pth: {glob: "**/.env"}
+          unless:
+            tool_input.offset: {exists: true}
+          deny: no
+        """)
+    assert got == [
+        "8:7: rule `no-rm`: `tool_input.comand` is not an input of `Bash`, `bash`: it never holds; "
+        "did you mean `tool_input.command`?",
+        "14:11: rule `no-env`: `tool_input.file_pth` is not an input of `Read`, `read_file`: it never holds; "
+        "did you mean `tool_input.file_path`?",
+    ]
+
+
+def test_a_shorthand_whose_field_the_tools_never_carry(tmp_path: Path) -> None:
+    got = warnings(tmp_path, """
+        - id: etc-by-shell
+          tool: bash
+          when: {path: {glob: "/etc/**"}}
+          deny: no
+        - id: push-by-write
+          tool: [Write, Edit]
+          when: {not: {command: {prefix: [git, push]}}}
+          deny: no
+        """)
+    assert got == [
+        "7:12: rule `etc-by-shell`: `path` reads `tool_input.file_path`, `tool_input.path` or "
+        "`tool_input.notebook_path`, which `bash` does not take: it never holds",
+        "11:18: rule `push-by-write`: `command` reads `tool_input.command`, which `Edit`, `Write` do not take: "
+        "it never holds",
+    ]
+
+
+def test_nothing_said_where_the_table_cannot_know(tmp_path: Path) -> None:
+    """Tools it does not know, patterns of tools, every tool, inputs that are no near miss (a host's
+    newer input), wildcards, and events without tool input."""
+    assert warnings(tmp_path, """
+        - id: mcp
+          tool: mcp__github__create_issue
+          when: {tool_input.tittle: {contains: x}}
+          deny: no
+        - id: pattern
+          tool: "mcp__*"
+          when: {tool_input.comand: {contains: x}}
+          deny: no
+        - id: every-tool
+          when: {tool_input.comand: {contains: x}}
+          deny: no
+        - id: newer-input
+          tool: Bash
+          when: {tool_input.sandbox_profile: {equals: none}}
+          deny: no
+        - id: wildcard
+          tool: Bash
+          when: {tool_input.*: {regex: "AKIA[0-9A-Z]{16}"}}
+          deny: no
+        - id: known
+          tool: [Bash, Write]
+          when: {tool_input.command: {contains: x}, path: {glob: "/etc/**"}, tool_input.content: {contains: y}}
+          deny: no
+        """) == []
+
+
+def test_every_known_tool_takes_what_its_shorthand_reads() -> None:
+    """The table backs the shell and file tools' shorthands: a wrong row would warn on good policies."""
+    assert "command" in TOOL_INPUTS["Bash"] and "command" in TOOL_INPUTS["bash"]
+    for tool in ("Read", "Write", "Edit", "MultiEdit", "read_file", "write_file", "edit_file"):
+        assert "file_path" in TOOL_INPUTS[tool], tool
+    assert "url" in TOOL_INPUTS["WebFetch"] and "notebook_path" in TOOL_INPUTS["NotebookEdit"]
+
