@@ -138,3 +138,22 @@ def test_process_home_follows_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 def test_flag_name_pool_is_every_known_name() -> None:
     assert _name_pool(()) == set().union(*(known_names(p) for p in PROGRAMS))
     assert _name_pool(("git", "rm")) == known_names("git") | known_names("rm")
+
+
+@pytest.mark.parametrize(("spec", "summary"), [
+    ({"tool_input.command": {"regex": "^rm "}}, "`tool_input.command`: regex `^rm `"),
+    ({"tool_input.command": "ls"}, "`tool_input.command`: equals `ls`"),
+    ({"tool_input.n": [1, 2]}, "`tool_input.n`: in `[1, 2]`"),
+    ({"command": {"prefix": ["git", "push"]}}, "`tool_input.command`: command `{'prefix': ['git', 'push']}`"),
+    ({"tool_input.x": {"contains": "y" * 70, "case_insensitive": True}},
+     f"`tool_input.x`: contains `{'y' * 60}…`, case_insensitive `True`"),
+])
+def test_condition_summary_is_built_when_asked_as_before(spec: dict[str, Any], summary: str) -> None:
+    from hookgate.policy.conditions import FieldCond, compile_condition
+    from hookgate.policy.match.base import CompileContext, Outcome
+
+    cond = compile_condition(spec, CompileContext(), [])
+    assert isinstance(cond, FieldCond)
+    assert cond.summary == summary
+    assert cond.yes.outcome is Outcome.YES and cond.yes.detail == summary
+    assert cond.yes is cond.yes  # built once

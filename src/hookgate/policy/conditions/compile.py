@@ -87,23 +87,10 @@ class _Compiler:
             if inner or not isinstance(value, dict):  # the synthetic operator key is not in the file
                 raise SpecError(exc.message, _strip(exc.loc, loc), code=exc.code, help=exc.help) from None
             raise
-        return FieldCond(path, tuple(matchers), _summary(path_text, spec), exists)
+        return FieldCond(path, tuple(matchers), spec, exists)  # its summary is built if a trace shows it
 
 
 def _strip(err_loc: Loc, loc: Loc) -> Loc:
     """Drop the synthetic operator key a shorthand or scalar form added after ``loc``."""
     n = len(loc)
     return (*loc, *err_loc[n + 1:]) if err_loc[:n] == loc and len(err_loc) > n else err_loc
-
-
-def _summary(path: str, spec: Mapping[str, Any]) -> str:
-    if len(spec) == 1:  # most conditions: one operator, without the join
-        for k, v in spec.items():
-            return f"`{path}`: {k} {_short(v)}"
-    ops = ", ".join(f"{k} {_short(v)}" for k, v in spec.items())
-    return f"`{path}`: {ops}"
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from hookgate.policy.conditions.fields import FieldPath
 from hookgate.policy.match.base import NO, EvalEnv, Matcher, MatchResult, Outcome
 
-__all__ = ["ALWAYS", "NEVER", "AllOf", "AnyOf", "Cond", "Constant", "FieldCond", "Not"]
+__all__ = ["ALWAYS", "NEVER", "AllOf", "AnyOf", "Cond", "Constant", "FieldCond", "Not", "summarize"]
 
 _YES, _UNKNOWN = Outcome.YES, Outcome.UNKNOWN
 
@@ -50,14 +50,28 @@ class FieldCond:
 
     path: FieldPath
     ops: tuple[Matcher, ...]
-    summary: str
+    #: the operator mapping as written (``{"regex": ...}``), for :attr:`summary`
+    written: Mapping[str, Any] = field(compare=False, repr=False)
     exists: bool | None = None
     get: Callable[[Mapping[str, Any]], list[Any]] = field(init=False, compare=False, repr=False)
-    yes: MatchResult = field(init=False, compare=False, repr=False)
+    _yes: MatchResult | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "get", self.path.getter())
-        object.__setattr__(self, "yes", MatchResult(Outcome.YES, self.summary))
+
+    @property
+    def summary(self) -> str:
+        """What the condition tests, for traces (built when one is shown: most conditions never are)."""
+        return summarize(self.path.text, self.written)
+
+    @property
+    def yes(self) -> MatchResult:
+        """The YES answer naming this condition; built on first use, then kept."""
+        found = self._yes
+        if found is None:
+            found = MatchResult(Outcome.YES, self.summary)
+            object.__setattr__(self, "_yes", found)
+        return found
 
     def test(self, data: Mapping[str, Any], env: EvalEnv) -> MatchResult:
         values = self.get(data)
@@ -100,6 +114,20 @@ class FieldCond:
         if r.outcome is _UNKNOWN:
             return MatchResult(_UNKNOWN, f"`{self.path.text}`: {r.detail or 'not understood'}")
         return MatchResult(_YES, f"`{self.path.text}`: {r.detail}") if r.detail else self.yes
+
+
+def summarize(path: str, spec: Mapping[str, Any]) -> str:
+    """```path`: op value`` for each operator of ``spec`` (long values cut at 60 characters)."""
+    if len(spec) == 1:  # most conditions: one operator, without the join
+        for k, v in spec.items():
+            return f"`{path}`: {k} {_short(v)}"
+    ops = ", ".join(f"{k} {_short(v)}" for k, v in spec.items())
+    return f"`{path}`: {ops}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
 
 @dataclass(frozen=True, slots=True)
