@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hookgate._frozen import quick_init
 from hookgate.policy.conditions.fields import FieldPath, Segment
 from hookgate.policy.match.base import SpecError
 from hookgate.policy.match.text import compile_re2
@@ -129,6 +130,7 @@ class DenySpec:
     user_message: str | None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AskSpec:
     prompt: Template

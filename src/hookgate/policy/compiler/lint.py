@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -156,19 +157,24 @@ def _condition_text() -> Callable[[Any], str]:
     return lambda value: "".join(encode(value, 0))
 
 
+_NO_CONDITIONS = json.dumps([None, None])
+
+
 def _fingerprints(rules: list[CompiledRule]) -> list[tuple[Any, ...]]:
     text = _condition_text()
     out: list[tuple[Any, ...]] = []
     for rule in rules:
         r = rule.source.rule
-        out.append((r.on, r.tool, rule.effect, r.audit, r.priority, r.on_unknown, text([r.when, r.unless])))
+        when, unless = r.when, r.unless
+        conditions = _NO_CONDITIONS if when is None and unless is None else text([when, unless])
+        out.append((r.on, r.tool, rule.effect, r.audit, r.priority, r.on_unknown, conditions))
     return out
 
 
 def _duplicates(rules: list[CompiledRule]) -> list[Diagnostic]:
     seen: dict[tuple[Any, ...], list[CompiledRule]] = {}
     out: list[Diagnostic] = []
-    ordered = sorted(rules, key=lambda r: r.order)
+    ordered = sorted(rules, key=_ORDER)
     for rule, fingerprint in zip(ordered, _fingerprints(ordered), strict=True):
         same = seen.setdefault(fingerprint, [])
         first = next((f for f in same if _spec(f) == _spec(rule)), None)
@@ -179,6 +185,9 @@ def _duplicates(rules: list[CompiledRule]) -> list[Diagnostic]:
             "compile.duplicate_rule", f"rule `{rule.id}` duplicates rule `{first.id}` (same selectors, "
             "conditions and effect)", rule.location, severity="warning"))
     return out
+
+
+_ORDER = operator.attrgetter("order")
 
 
 def _spec(rule: CompiledRule) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hookgate._frozen import quick_init
 from hookgate.diagnostics import Location
 from hookgate.policy.conditions.nodes import Cond
 from hookgate.policy.decision import Effect
@@ -20,6 +21,7 @@ EFFECT_OF: dict[str, Effect] = {
 }
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ToolSelector:
     """``tool:`` of a rule: exact names (a dict lookup), prefixes (``mcp__github__*``) and other globs."""

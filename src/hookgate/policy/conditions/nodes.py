@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from hookgate._frozen import quick_init
 from hookgate.policy.conditions.fields import FieldPath
 from hookgate.policy.match.base import NO, EvalEnv, Matcher, MatchResult, Outcome
 
@@ -40,6 +41,7 @@ ALWAYS = Constant(MatchResult(Outcome.YES, "no condition"))
 NEVER = Constant(NO)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FieldCond:
     """Operators on one field path: all must hold on one value; any value may satisfy them.

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
 
+from hookgate._frozen import quick_init
+
 __all__ = [
     "NO",
     "CompileContext",
@@ -44,6 +46,7 @@ class Outcome(enum.IntEnum):
     UNKNOWN = 2
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MatchResult:
     """The answer of one matcher; ``detail`` explains it (shown in traces)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from hookgate._frozen import quick_init
 from hookgate.policy.match.base import NO, EvalEnv, MatchResult, Outcome
 from hookgate.policy.match.command_flags import Requirement, flags_of, program_flags
 from hookgate.policy.match.command_flags_data import ProgramFlags
@@ -178,6 +179,7 @@ def _maybe_detail(m: Maybe, what: str) -> str:
     return f"hookgate does not know the files `{m.program}` {what}; its word {named} may name one"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CommandMatcher:
     programs: frozenset[str]

@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from hookgate._frozen import quick_init
 from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, Outcome, SpecError
 from hookgate.policy.match.path_below import judge_below
 from hookgate.policy.match.path_glob import Anchor, Glob, GlobGroup, compile_globs, fold_case
@@ -162,6 +163,7 @@ class _Verdict:
 _NO = _Verdict(Outcome.NO)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PathMatcher:
     """A compiled ``path`` condition. ``groups``: each a set of globs of which one must match;

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import re2
 
+from hookgate._frozen import quick_init
 from hookgate.policy.match.base import SpecError
 from hookgate.policy.match.path_regex import EAGER_CHARS, GlobRegex, RegexError, check_class, shared_regex
 
@@ -52,6 +53,7 @@ def fold_case(path: str) -> str:
     return _IGNORABLE.sub("", unicodedata.normalize("NFC", path)).lower()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, weakref_slot=True)
 class Glob:
     """One brace-free glob: ``regex`` full-matches the path part its ``anchor`` names.
@@ -279,6 +281,7 @@ def _either(globs: list[Glob]) -> GlobRegex | None:
     return shared_regex("|".join(dict.fromkeys(f"(?:{g.regex.pattern})" for g in globs)))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class GlobGroup:
     """Globs of which one must match, with one combined RE2 per base they are matched
