@@ -36,7 +36,8 @@ _Quick = quick_init(dataclass(frozen=True, slots=True)(type("_Quick", (), {
 })))
 
 
-@pytest.mark.parametrize(("args", "kwargs"), [((1,), {}), ((1, "x"), {}), ((1,), {"c": (3,)}), ((), {"a": 2, "b": "y"})])
+@pytest.mark.parametrize(("args", "kwargs"),
+                         [((1,), {}), ((1, "x"), {}), ((1,), {"c": (3,)}), ((), {"a": 2, "b": "y"})])
 def test_same_fields_defaults_and_post_init(args: tuple[object, ...], kwargs: dict[str, object]) -> None:
     plain, quick = _Plain(*args, **kwargs), _Quick(*args, **kwargs)
     assert [getattr(quick, f.name) for f in dataclasses.fields(quick)] == [

@@ -115,18 +115,28 @@ def compile_conditions(state: CompileState) -> None:
     organisation's ``outside: workspace`` deny into a no-op."""
     setter = _workspace_layer(state.policy_set)
     above = dataclasses.replace(state.ctx, workspace_from_event=True)
+    errors: list[SpecError] = []  # one list for every condition: emptied after each one that failed
     for cr in state.rules:
         loaded = cr.source
+        rule = loaded.rule
+        when, unless = rule.when, rule.unless
+        if when is None and unless is None:
+            continue
         ctx = above if setter is not None and LAYER_ORDER.index(loaded.layer) < setter else state.ctx
-        for name in ("when", "unless"):
-            spec = getattr(loaded.rule, name)
-            if spec is None:
-                continue
-            errors: list[SpecError] = []
-            cond = compile_condition(spec, ctx, errors)
-            for exc in errors:
-                state.report(loaded, exc, (name,))
-            setattr(cr, name, cond)
+        if when is not None:
+            cr.when = compile_condition(when, ctx, errors)
+            if errors:
+                _report_all(state, loaded, errors, "when")
+        if unless is not None:
+            cr.unless = compile_condition(unless, ctx, errors)
+            if errors:
+                _report_all(state, loaded, errors, "unless")
+
+
+def _report_all(state: CompileState, loaded: Any, errors: list[SpecError], name: str) -> None:
+    for exc in errors:
+        state.report(loaded, exc, (name,))
+    errors.clear()
 
 
 def _workspace_layer(policy_set: Any) -> int | None:
