@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -28,6 +29,10 @@ def test_failure_shows_diff_and_location(hookgate: Run) -> None:
     assert "FAIL push is wrongly expected to be denied (tests/cli/data/failing.test.yaml:3:5)" in out
     assert "    --- expected" in out and "    +++ actual" in out
     assert "    -effect: deny" in out and "    +effect: ask_user" in out
+    # then what was decided and why: the rule that acted, and the rules that could apply
+    assert "    decided: ask_user (rules: ask-before-push)" in out
+    assert "      [match] ask-before-push: " in out
+    assert "skipped" not in out  # rules of other tools are not listed
     assert "PASS env read denied" in out
     assert out.splitlines()[-1] == "1 passed, 1 failed"
 
@@ -62,3 +67,16 @@ def test_broken_test_file_is_reported(hookgate: Run) -> None:
 def test_usage_errors(hookgate: Run) -> None:
     assert hookgate("test", "no/such/dir").returncode == 2
     assert hookgate("test", "tests/cli/data/guard.test.yaml", "--threshold", "150").returncode == 2
+
+
+def test_a_long_trace_under_a_failure_is_cut(hookgate: Run, tmp_path: Path) -> None:
+    rules = "".join(f"  - {{id: r{i:02d}, tool: bash, when: {{command: {{prefix: [tool{i}]}}}}, deny: no}}\n"
+                    for i in range(14))
+    (tmp_path / "p.yaml").write_text(f"version: 1\npolicy: many\nrules:\n{rules}")
+    (tmp_path / "p.test.yaml").write_text(
+        "policies: [p.yaml]\ntests:\n  - {name: ls, tool: bash, input: {command: ls}, expect: {effect: deny}}\n")
+    out = hookgate("test", str(tmp_path / "p.test.yaml")).stdout.splitlines()
+    assert out[out.index("    decided: continue (rules: none)") + 1:][:13] == [
+        *(f"      [no   ] r{i:02d}: condition did not hold" for i in range(12)),
+        "      … 2 more (hookgate eval --explain shows them all)",
+    ]

@@ -26,7 +26,7 @@ from hookgate.policy.selectors import EventNameError, resolve_selector
 if TYPE_CHECKING:
     from hookgate.policy.testing.model import EventSpec
 
-__all__ = ["HELP", "configure", "run"]
+__all__ = ["HELP", "configure", "render_decision", "run", "trace_line"]
 
 HELP = "evaluate one event against policies and print the decision (--explain: the trace)"
 
@@ -119,11 +119,12 @@ def render_decision(decision: dict[str, Any]) -> str:
     trace = decision.get("trace")
     if trace:
         lines.append("trace:")
-        lines += [f"  {_trace_line(entry)}" for entry in trace]
+        lines += [f"  {trace_line(entry)}" for entry in trace]
     return "\n".join(lines)
 
 
-def _trace_line(entry: Any) -> str:
+def trace_line(entry: Any) -> str:
+    """One trace entry: ``[match] rule: why`` or ``[no   ] rule: why``."""
     if not isinstance(entry, dict):
         return str(entry)
     rule = entry.get("rule_id") or entry.get("id") or entry.get("rule") or "?"

@@ -4,7 +4,8 @@
 policies it names are then relative to the current directory.
 
 Prints ``PASS name`` / ``FAIL name (file:line:col)`` with a unified diff of
-the expected and actual fields, then ``N passed, M failed``. Exit 1 on any
+the expected and actual fields and the decision made (its rules, reason and
+the trace of the rules that could apply), then ``N passed, M failed``. Exit 1 on any
 failure, on a broken test file, or when ``--threshold`` is not met; 2 for
 usage errors.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hookgate.cli.common import (
     EXIT_CLEAN,
@@ -25,6 +26,7 @@ from hookgate.cli.common import (
     no_traceback,
     read_stdin,
 )
+from hookgate.cli.eval import trace_line
 from hookgate.diagnostics import Diagnostic, DiagnosticError, display_path, render_all
 from hookgate.load.yaml import load_yaml_file
 from hookgate.mountplan.detect import detect_kind
@@ -109,6 +111,27 @@ def _print_report(report: PolicyTestReport) -> None:
         else:
             print(f"FAIL {result.name} ({result.location})")
             print(result.diff)
+            if result.decision is not None:
+                print("\n".join(_made(result.decision)))
+
+
+#: trace lines shown under a failed case: enough to see which rule acted and why the others did not
+_MAX_TRACE = 12
+
+
+def _made(decision: Any) -> list[str]:
+    """The decision under a failed case's diff: which rules acted, why, and the rules that could apply
+    (rules of other events or tools, ``skipped``, are left out: a policy may hold hundreds)."""
+    rules = ", ".join(decision.get("rules") or []) or "none"
+    lines = [f"    decided: {decision.get('effect')} (rules: {rules})"]
+    if decision.get("reason"):
+        lines.append(f"    reason: {decision['reason']}")
+    considered = [e for e in decision.get("trace") or ()
+                  if not (isinstance(e, dict) and str(e.get("why", "")).startswith("skipped"))]
+    lines += [f"      {trace_line(e)}" for e in considered[:_MAX_TRACE]]
+    if len(considered) > _MAX_TRACE:
+        lines.append(f"      … {len(considered) - _MAX_TRACE} more (hookgate eval --explain shows them all)")
+    return lines
 
 
 def _print_coverage(reports: Sequence[PolicyTestReport], threshold: float | None) -> bool:

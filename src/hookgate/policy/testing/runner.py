@@ -43,6 +43,8 @@ class CaseResult:
     passed: bool
     diff: str = ""
     matched: frozenset[str] = frozenset()
+    #: the decision made, kept for a failed case: what its author needs to see next (which rule, why)
+    decision: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,8 @@ def _run_case(plan: Plan, case: PolicyTestCase, where: Location) -> CaseResult:
         return CaseResult(case.name, where, passed=False, diff=f"  error: {type(exc).__name__}: {exc}")
     expected, actual = compare(case.expect, decision)
     diff = "" if expected == actual else render_diff(expected, actual)
-    return CaseResult(case.name, where, passed=not diff, diff=diff, matched=matched_rules(decision))
+    return CaseResult(case.name, where, passed=not diff, diff=diff, matched=matched_rules(decision),
+                      decision=decision if diff else None)
 
 
 def compare(expect: Expect, decision: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
