@@ -102,3 +102,20 @@ def test_every_known_tool_takes_what_its_shorthand_reads() -> None:
         assert "file_path" in TOOL_INPUTS[tool], tool
     assert "url" in TOOL_INPUTS["WebFetch"] and "notebook_path" in TOOL_INPUTS["NotebookEdit"]
 
+
+
+def test_a_misspelt_input_in_an_ask_prompt(tmp_path: Path) -> None:
+    """The person asked would see `<missing>` where the command goes."""
+    got = warnings(tmp_path, """
+        - id: ask-push
+          tool: bash
+          when: {command: {prefix: [git, push]}}
+          ask: {prompt: "Push with {tool_input.comand} from {cwd}?"}
+        - id: ask-write
+          tool: [Write, Edit]
+          ask: "Write {tool_input.file_path}?"
+        """)
+    assert got == [
+        "8:19: rule `ask-push`: the prompt's `{tool_input.comand}` is not an input of `bash`: it shows `<missing>`; "
+        "did you mean `{tool_input.command}`?",
+    ]

@@ -1,9 +1,10 @@
-"""Warnings for a condition on a tool input the rule's tools do not take.
+"""Warnings for a condition or prompt on a tool input the rule's tools do not take.
 
 A typo in a field path (``tool_input.comand``) or a shorthand that reads a field
 the selected tools never carry (``path`` on ``bash``) makes a rule that never
 holds, and nothing else says so: the rule loads, its tests of other rules pass,
-and the deny it was meant to be is silently gone. Only rules whose every tool is
+and the deny it was meant to be is silently gone. In an ask's prompt the same
+typo shows the person who decides ``<missing>`` instead of what would run. Only rules whose every tool is
 a well-known one are checked, and a field missing from the table below is
 reported only when it is a near miss of one the tools take (hosts add inputs
 over time; a typo is close to a real name, a new input is not).
@@ -14,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from hookgate.diagnostics import Diagnostic, did_you_mean
+from hookgate.diagnostics import Diagnostic, Location, did_you_mean
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.conditions.compile import COMBINATORS, PATH_FIELDS
+from hookgate.policy.effects import AskSpec
 
 __all__ = ["TOOL_INPUTS", "lint_inputs"]
 
@@ -77,15 +79,24 @@ def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
                 continue
             flat = not any(key in COMBINATORS for key in spec)
             for path, key in _keys(spec, (part,)):
-                problem = _problem(key, known, rule)
-                if problem is not None:
+                found = _condition_problem(key, known, _tools(rule))
+                if found is not None:
                     flat = False
-                    message, hint = problem
-                    out.append(Diagnostic("compile.unknown_input", f"rule `{rule.id}`: {message}",
-                                          rule.source.positions.key(path), severity="warning", help=hint))
+                    out.append(_warning(rule, found, rule.source.positions.key(path)))
             if flat:  # no combinator inside and nothing to say: the same keys are fine for these tools
                 fine.add(shape)
+        if isinstance(rule.action, AskSpec):
+            for field in rule.action.prompt.parts:
+                if not isinstance(field, str) and field.text.startswith(_PREFIX):
+                    found = _prompt_problem(field.text, known, _tools(rule))
+                    if found is not None:
+                        out.append(_warning(rule, found, rule.source.positions.value(("ask", "prompt"))))
     return out
+
+
+def _warning(rule: CompiledRule, problem: tuple[str, str], where: Location) -> Diagnostic:
+    message, hint = problem
+    return Diagnostic("compile.unknown_input", f"rule `{rule.id}`: {message}", where, severity="warning", help=hint)
 
 
 def _known_inputs(names: frozenset[str]) -> frozenset[str] | None:
@@ -116,11 +127,28 @@ def _keys(spec: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | 
             yield here, key
 
 
-def _problem(key: str, known: frozenset[str], rule: CompiledRule) -> tuple[str, str] | None:
-    """(message, help) when ``key`` reads an input none of the rule's tools take."""
-    names = sorted(rule.tools.exact) if rule.tools is not None else []
-    tools = ", ".join(f"`{t}`" for t in names)
-    one = len(names) == 1
+def _tools(rule: CompiledRule) -> list[str]:
+    return sorted(rule.tools.exact) if rule.tools is not None else []
+
+
+def _named(tools: list[str]) -> str:
+    return ", ".join(f"`{t}`" for t in tools)
+
+
+def _near_miss(field: str, known: frozenset[str]) -> str | None:
+    """The known input ``tool_input.<field…>`` was probably meant to name, if it names none."""
+    name = field[len(_PREFIX):].split(".", 1)[0].split("[", 1)[0]
+    if name in known or "*" in name or not name:
+        return None
+    return did_you_mean(name, known)  # None when no near miss: perhaps an input newer than the table
+
+
+def _takes(tools: list[str], known: frozenset[str]) -> str:
+    return f"{_named(tools)} {'takes' if len(tools) == 1 else 'take'}: " + ", ".join(sorted(known))
+
+
+def _condition_problem(key: str, known: frozenset[str], tools: list[str]) -> tuple[str, str] | None:
+    """(message, help) when the condition key ``key`` reads an input none of ``tools`` take."""
     reads = _SHORTHAND_FIELDS.get(key)
     if reads is not None:
         if not known.isdisjoint(reads):
@@ -128,16 +156,22 @@ def _problem(key: str, known: frozenset[str], rule: CompiledRule) -> tuple[str, 
         fields = [f"`{_PREFIX}{f}`" for f in reads]
         said = fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " or " + fields[-1]
         shell = " (for the files a command touches: `command: {writes: …}` or `reads`)" if "command" in known else ""
-        return (f"`{key}` reads {said}, which {tools} {'does' if one else 'do'} not take: it never holds",
+        verb = "does" if len(tools) == 1 else "do"
+        return (f"`{key}` reads {said}, which {_named(tools)} {verb} not take: it never holds",
                 f"select the tools that take it{shell}")
     if not key.startswith(_PREFIX):
         return None
-    name = key[len(_PREFIX):].split(".", 1)[0].split("[", 1)[0]
-    if name in known or "*" in name or not name:
+    hint = _near_miss(key, known)
+    if hint is None:
         return None
-    hint = did_you_mean(name, known)
-    if hint is None:  # not a near miss: perhaps an input newer than this table
-        return None
-    return (f"`{key}` is not an input of {tools}: it never holds; did you mean `{_PREFIX}{hint}`?",
-            f"{tools} {'takes' if one else 'take'}: " + ", ".join(sorted(known)))
+    return (f"`{key}` is not an input of {_named(tools)}: it never holds; did you mean `{_PREFIX}{hint}`?",
+            _takes(tools, known))
 
+
+def _prompt_problem(field: str, known: frozenset[str], tools: list[str]) -> tuple[str, str] | None:
+    """(message, help) when the prompt placeholder ``{field}`` names an input none of ``tools`` take."""
+    hint = _near_miss(field, known)
+    if hint is None:
+        return None
+    return (f"the prompt's `{{{field}}}` is not an input of {_named(tools)}: it shows `<missing>`; "
+            f"did you mean `{{{_PREFIX}{hint}}}`?", _takes(tools, known))
