@@ -63,7 +63,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import posixpath
-from typing import Any
+from typing import Any, TypeVar
 
 from hookgate.diagnostics import did_you_mean
 from hookgate.policy.match.base import NO, CompileContext, EvalEnv, MatchResult, SpecError
@@ -100,11 +100,11 @@ def compile_command(spec: CommandSpec, ctx: CompileContext) -> CommandMatcher:
         flags = [r for i, text in enumerate(spec.flags or ()) for r in _requirement(text, named, ("flags", i))]
         flags += [r for i, text in enumerate(spec.prefix or ()) if i and text.startswith("-")
                   for r in _requirement(text, named, ("prefix", i))]
-    names = frozenset(programs)
+    names = _shared(frozenset(programs))
     return CommandMatcher(  # positional: keyword calls cost measurably at 10,000 rules
         names,
         tuple(globs),
-        prefix,
+        _shared(prefix),
         tuple(flags),
         _args(spec.args, ctx) if spec.args is not None else None,
         _paths(spec.writes, ctx, "writes"),
@@ -112,8 +112,23 @@ def compile_command(spec: CommandSpec, ctx: CompileContext) -> CommandMatcher:
         spec.pipe_to_shell,
         spec.interpreters,
         spec.per_command,
-        names | frozenset(head) if head else names,  # mentions
+        _shared(names | frozenset(head)) if head else names,  # mentions
     )
+
+
+#: one copy of each program-name set and prefix (immutable): 10,000 rules name a few dozen programs, and an
+#: empty or one-name frozenset costs 216 bytes
+_SHARED: dict[Any, Any] = {}
+_S = TypeVar("_S", frozenset[str], tuple[str, ...])
+
+
+def _shared(value: _S) -> _S:
+    found: _S | None = _SHARED.get(value)
+    if found is None:
+        found = value
+        if len(_SHARED) < 4096:
+            _SHARED[value] = value
+    return found
 
 
 def _programs(spec: CommandSpec) -> tuple[list[str], list[Any]]:
