@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from hookgate.policy.match.base import EvalEnv
 from hookgate.policy.match.command_flags import program_flags
@@ -34,8 +34,31 @@ class _Node:
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
-        self.keys: list[int] = []  # rules whose prefix ends here
-        self.subtree: list[int] = []  # every rule at or below (for run-time words)
+        self.keys: list[int] | tuple[int, ...] = []  # rules whose prefix ends here
+        self.subtree: list[int] | tuple[int, ...] = []  # every rule at or below (for run-time words)
+
+    def freeze(self) -> None:
+        """Exact-size tuples, and the leaf's one empty mapping and key tuple shared: 10,000 prefix rules
+        make some 4,000 nodes, most of them leaves whose subtree is their own keys."""
+        keys, subtree = tuple(self.keys), tuple(self.subtree)
+        self.keys = keys or ()
+        self.subtree = keys if subtree == keys else subtree
+        if not self.children:
+            self.children = _LEAF
+        for child in self.children.values():
+            child.freeze()
+
+    def thaw(self) -> None:
+        """Lists again, before a rule is added to a frozen node."""
+        if self.children is _LEAF:
+            self.children = {}
+        if type(self.keys) is tuple:
+            self.keys = list(self.keys)
+        if type(self.subtree) is tuple:
+            self.subtree = list(self.subtree)
+
+
+_LEAF: dict[str, _Node] = {}  # the children of every frozen leaf (never written: ``thaw`` replaces it)
 
 
 class CommandIndex:
@@ -78,16 +101,23 @@ class CommandIndex:
         for name in matcher.mentions:
             self._mentions.setdefault(name, []).append(key)
 
+    def freeze(self) -> None:
+        """Compact the prefix trie once every rule is in (a later ``add`` still works)."""
+        self._trie.freeze()
+
     def _add_prefix(self, prefix: tuple[str, ...], key: int) -> None:
         node = self._trie
-        node.subtree.append(key)
+        node.thaw()
+        cast(list[int], node.subtree).append(key)
         for word in prefix:
             child = node.children.get(word)
             if child is None:  # not setdefault: a node per word of 10,000 rules is a lot of garbage
                 child = node.children[word] = _Node()
+            else:
+                child.thaw()
             node = child
-            node.subtree.append(key)
-        node.keys.append(key)
+            cast(list[int], node.subtree).append(key)
+        cast(list[int], node.keys).append(key)
 
     def candidates(self, value: object, env: EvalEnv) -> Iterable[int]:
         line = command_line(value)
