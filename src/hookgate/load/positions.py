@@ -25,6 +25,10 @@ __all__ = ["FlatTree", "PathKey", "PositionMap", "pack"]
 PathKey = tuple[str | int, ...]
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
+#: a compact tree packs a location as ``(line << 12) | column`` in 32 bits (lines below 2**20, columns below 4096)
+_NARROW = 12
+_NARROW_MASK = (1 << _NARROW) - 1
+_NARROW_LINES = 1 << (32 - _NARROW)
 _INDEXED = 8  # a list with more items than this gets an item index on its first lookup past it
 
 
@@ -40,9 +44,13 @@ class FlatTree:
     at ``key_locs[i]`` (``names[i]`` is 0 for list items and the root); node
     ``i``'s subtree is nodes ``i .. ends[i] - 1``, so its first child is
     ``i + 1`` and each next sibling starts at the previous one's end.
+
+    Locations are built as :func:`pack` makes them; :meth:`compact` then
+    stores them in 4 bytes instead of 8 where every one fits (any file a
+    person writes), so read them through :meth:`loc` and :meth:`key_loc`.
     """
 
-    __slots__ = ("_items", "_key_names", "ends", "key_ids", "key_locs", "locs", "names")
+    __slots__ = ("_items", "_key_names", "ends", "key_ids", "key_locs", "locs", "names", "narrow")
 
     def __init__(self) -> None:
         self.locs = array("Q")
@@ -52,6 +60,32 @@ class FlatTree:
         self.key_ids: dict[str, int] = {}
         self._items: dict[int, array[int]] = {}
         self._key_names: list[str] | None = None
+        self.narrow = False
+
+    def loc(self, i: int) -> int:
+        """Where node ``i`` starts, as :func:`pack` makes it."""
+        v = self.locs[i]
+        return ((v >> _NARROW) << _SHIFT) | (v & _NARROW_MASK) if self.narrow else v
+
+    def key_loc(self, i: int) -> int:
+        """Where the key naming node ``i`` starts, as :func:`pack` makes it (0: not a mapping value)."""
+        v = self.key_locs[i]
+        return ((v >> _NARROW) << _SHIFT) | (v & _NARROW_MASK) if self.narrow else v
+
+    def compact(self) -> None:
+        """Once built: exact-size arrays, and 32-bit locations if they all fit (half the memory of a
+        loaded policy's positions, which live as long as its rules)."""
+        self.ends = array("I", self.ends)
+        self.names = array("H", self.names) if len(self.key_ids) < 1 << 16 else array("I", self.names)
+        locs, key_locs = self.locs, self.key_locs
+        fits = (not locs or max(locs) >> _SHIFT < _NARROW_LINES) and all(
+            v & _MASK <= _NARROW_MASK for v in locs) and all(v & _MASK <= _NARROW_MASK for v in key_locs)
+        if not fits:
+            self.locs, self.key_locs = array("Q", locs), array("Q", key_locs)
+            return
+        self.locs = array("I", [((v >> _SHIFT) << _NARROW) | (v & _MASK) for v in locs])
+        self.key_locs = array("I", [((v >> _SHIFT) << _NARROW) | (v & _MASK) for v in key_locs])
+        self.narrow = True
 
     def child(self, i: int, part: Any) -> int:
         """Index of child ``part`` (a key, or an item index) of node ``i``, or -1."""
@@ -147,7 +181,7 @@ class _Node:
 
 def _loc_of(entry: Any) -> Any:
     if isinstance(entry, _Ref):
-        return entry.tree.locs[entry.at]
+        return entry.tree.loc(entry.at)
     return entry.loc if isinstance(entry, _Node) else entry
 
 
@@ -166,7 +200,7 @@ def _key_loc(entry: Any, part: Any) -> Any:
         if not tree.is_mapping(entry.at):
             return None
         c = tree.child(entry.at, part)
-        return tree.key_locs[c] if c >= 0 else None
+        return tree.key_loc(c) if c >= 0 else None
     if isinstance(entry, _Node) and entry.keys is not None:
         i = entry.index(part)
         return entry.key_locs[i] if i >= 0 else None
@@ -179,7 +213,7 @@ def _items(entry: Any) -> Iterator[tuple[Any, Any, Any]]:
         tree = entry.tree
         mapping = tree.is_mapping(entry.at)
         for n, c in enumerate(tree.children(entry.at)):
-            yield (tree.key_name(c), _Ref(tree, c), tree.key_locs[c]) if mapping else (n, _Ref(tree, c), None)
+            yield (tree.key_name(c), _Ref(tree, c), tree.key_loc(c)) if mapping else (n, _Ref(tree, c), None)
     elif isinstance(entry, _Node):
         for n, child in enumerate(entry.children):
             yield (entry.keys[n], child, entry.key_locs[n]) if entry.keys is not None else (n, child, None)
@@ -215,7 +249,7 @@ class PositionMap:
                 if c < 0:
                     break
                 at = c
-            return self._location(tree.locs[at])
+            return self._location(tree.loc(at))
         best = _loc_of(entry)
         for part in path:
             entry = _child(entry, part)
@@ -242,7 +276,7 @@ class PositionMap:
         tree, out = entry.tree, []
         for c in tree.children(entry.at):
             found = tree.child(c, key)
-            out.append(self._location(tree.locs[found if found >= 0 else c]))
+            out.append(self._location(tree.loc(found if found >= 0 else c)))
         return out
 
     def rebased(self, prefix: PathKey) -> PositionMap:

@@ -289,6 +289,7 @@ def load_yaml_text(
         data = builder.build(nodes[0])
     except RecursionError:
         raise DiagnosticError([_too_deep(file)]) from None
+    builder.tree.compact()
     return LoadedDocument(data, PositionMap(file, root=builder.tree))
 
 
