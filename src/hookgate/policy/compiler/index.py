@@ -37,7 +37,7 @@ class EventTable:
     a rule that applies to every tool is indexed once, not once per tool.
     """
 
-    __slots__ = ("_on_ask_deny", "_pattern_buckets", "any_tool", "exact", "memo", "patterned", "rules",
+    __slots__ = ("_by_key", "_on_ask_deny", "_pattern_buckets", "any_tool", "exact", "memo", "patterned", "rules",
                  "tool_patterns")
 
     def __init__(self, rules: list[CompiledRule], *, on_ask_deny: bool = False) -> None:
@@ -63,6 +63,7 @@ class EventTable:
         self.any_tool = Bucket(any_tool, on_ask_deny=on_ask_deny, picks=picks) if any_tool else EMPTY_BUCKET
         self.exact = {name: Bucket(rs, on_ask_deny=on_ask_deny, picks=picks) for name, rs in exact.items()}
         self._pattern_buckets: dict[frozenset[int], Bucket] = {}
+        self._by_key: dict[int, CompiledRule] | None = None
         #: the route of each tool name seen (``route`` fills it; the engine reads it directly)
         self.memo: dict[str | None, Route] = {}
 
@@ -75,7 +76,13 @@ class EventTable:
         if tool is not None:
             parts.append(self.exact.get(tool, EMPTY_BUCKET))
             parts.append(self._pattern_bucket(tool))
-        route = Route(tuple(b for b in parts if b.rules), tool=tool)
+        buckets = tuple(b for b in parts if b.rules)
+        if len(buckets) > 1:  # every rule of the table by key, shared by the routes (not a merged copy each)
+            if self._by_key is None:
+                self._by_key = {r.key: r for r in self.rules}
+            route = Route(buckets, tool=tool, by_key=self._by_key)
+        else:
+            route = Route(buckets, tool=tool)
         if len(self.memo) < MAX_MEMO:
             self.memo[tool] = route
         return route
@@ -114,13 +121,19 @@ class Route:
     __slots__ = ("_unfolded", "absent", "always", "buckets", "by_key", "folded", "groups", "reads", "static",
                  "static_asks", "static_decision", "static_modify", "token")
 
-    def __init__(self, buckets: tuple[Bucket, ...], *, tool: str | None = None) -> None:
+    def __init__(self, buckets: tuple[Bucket, ...], *, tool: str | None = None,
+                 by_key: Mapping[int, CompiledRule] | None = None) -> None:
         """``tool``: the name every event of this route has in ``tool_name``, so rules whose conditions
         read only that are decided here (:mod:`~hookgate.policy.compiler.tool_fold`); ``folded`` says
-        whether any was, and the engine takes such a route only for events that name the tool there."""
+        whether any was, and the engine takes such a route only for events that name the tool there.
+        ``by_key``: a mapping that holds (at least) every rule of the buckets, shared with other routes;
+        without it the buckets' own are used (merged when there are several)."""
         self.buckets = buckets
         self._unfolded: Route | None = None
-        if len(buckets) == 1:
+        self.by_key: Mapping[int, CompiledRule]
+        if by_key is not None:
+            self.by_key = by_key
+        elif len(buckets) == 1:
             self.by_key = buckets[0].by_key
         else:
             self.by_key = {k: r for b in buckets for k, r in b.by_key.items()}
@@ -148,7 +161,7 @@ class Route:
         self.groups = tuple(g for b in buckets for g in b.groups)
         #: the top-level fields that decide this route when no rule here looks past the event (no path,
         #: no working directory), else None: the engine remembers decisions by their values
-        self.reads = route_reads((*self.static, *self.by_key.values()))
+        self.reads = route_reads((*self.static, *(r for b in buckets for r in b.dynamic)))
         self.absent = (...,) * len(self.reads) if self.reads is not None else ()
 
     def unfolded(self) -> Route:
@@ -157,7 +170,7 @@ class Route:
         if not self.folded:
             return self
         if self._unfolded is None:
-            self._unfolded = Route(self.buckets)
+            self._unfolded = Route(self.buckets, by_key=self.by_key if len(self.buckets) > 1 else None)
         return self._unfolded
 
     def collect(self, data: Mapping[str, Any], env: EvalEnv) -> Hits | None:
