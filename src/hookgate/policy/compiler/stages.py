@@ -83,6 +83,8 @@ def resolve_events(state: CompileState) -> None:
                 tools = found
         effect = rule.effect
         unknown = rule.on_unknown == "match" if rule.on_unknown is not None else effect in ("deny", "ask")
+        if order == key:  # most rules keep their file order: one int object for both (10,000 ints past 256)
+            order = key
         append(CompiledRule(key, rule.id, EFFECT_OF[effect], rule.audit, unknown, rule.priority, order,
                             tuple(rule.on), tools, loaded.location, loaded))
     # the modify chain: lower layers first, then priority and file order (the key order within one
@@ -91,7 +93,7 @@ def resolve_events(state: CompileState) -> None:
     for cr in state.rules:
         cr.layer = rank[cr.source.layer]
     for place, cr in enumerate(sorted(state.rules, key=lambda r: (-r.layer, r.key))):
-        cr.chain = place
+        cr.chain = cr.key if place == cr.key else place
 
 
 def _tool_selector(names: tuple[str, ...], memo: dict[tuple[str, ...], ToolSelector | SpecError | None]
