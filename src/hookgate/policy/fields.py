@@ -15,7 +15,6 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from hookgate.policy.match.secrets import unknown_detector
 from hookgate.policy.selectors import EventNameError, resolve_selector
 
 __all__ = [
@@ -191,6 +190,10 @@ Re2Pattern = Annotated[StrictStr, AfterValidator(_re2)]
 
 
 def _detector(value: str) -> str:
+    # imported here: the detectors (a pydantic model, some fifty compiled patterns) cost about 1.3 MB, and
+    # only a policy that names one (a `redact` effect) needs them to load
+    from hookgate.policy.match.secrets import unknown_detector
+
     problem = unknown_detector(value)
     if problem is not None:
         raise _error("unknown_detector", problem)
