@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from hookgate._frozen import quick_init
@@ -82,7 +82,6 @@ class CompiledRule:
     unless: Cond | None = None
     action: DenySpec | AskSpec | ModifySpec | InjectSpec | None = None
     allow_reason: str | None = None
-    index_hint: str = field(default="")
     #: place in the modify chain: lower layers rewrite first, so a higher layer's rewrite is the last word
     chain: int = 0
     layer: int = 0  #: rank in LAYER_ORDER (0: org): a higher layer's ask is the one shown

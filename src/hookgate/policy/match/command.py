@@ -116,10 +116,10 @@ def compile_command(spec: CommandSpec, ctx: CompileContext) -> CommandMatcher:
     )
 
 
-#: one copy of each program-name set and prefix (immutable): 10,000 rules name a few dozen programs, and an
-#: empty or one-name frozenset costs 216 bytes
+#: one copy of each program name, program-name set and prefix (immutable): 10,000 rules name a few dozen
+#: programs, and an empty or one-name frozenset costs 216 bytes
 _SHARED: dict[Any, Any] = {}
-_S = TypeVar("_S", frozenset[str], tuple[str, ...])
+_S = TypeVar("_S", str, frozenset[str], tuple[str, ...])
 
 
 def _shared(value: _S) -> _S:
@@ -149,7 +149,7 @@ def _prefix(spec: CommandSpec) -> tuple[str, ...]:
     if not spec.prefix:
         return ()
     first = spec.prefix[0]
-    head = first[first.rfind("/") + 1:].casefold()  # posixpath.basename, inline
+    head = _shared(first[first.rfind("/") + 1:].casefold())  # posixpath.basename, inline
     table = PROGRAMS.get(head)
     rest = [w for w in spec.prefix[1:] if not w.startswith("-")]
     if table is not None and table.aliases:
