@@ -140,3 +140,32 @@ def test_deep_prefix_candidates_cover_every_match(program: str, words: list[str]
     command = " ".join([program, *words])
     may = {k for k, m in enumerate(matchers) if m.match(command, ENV).outcome is not Outcome.NO}
     assert may <= set(index.candidates(command, ENV)), command
+
+
+def test_a_frozen_index_answers_the_same_and_still_takes_rules() -> None:
+    """``freeze`` compacts the prefix trie; a rule added afterwards is found like any other."""
+    matchers = [compile_command(CommandSpec.model_validate(r), CTX) for r in DEEP_RULES]
+    index, frozen = CommandIndex(), CommandIndex()
+    for key, matcher in enumerate(matchers):
+        index.add(matcher, key)
+        frozen.add(matcher, key)
+    frozen.freeze()
+    lines = ["git push --force", "git push origin main", "kubectl get secrets", "docker rm -f x", "npm run test",
+             "git status", "git push $X", "terraform apply -auto-approve", "sudo git -C x push"]
+    for line in lines:
+        assert list(frozen.candidates(line, ENV)) == list(index.candidates(line, ENV)), line
+    late = {"prefix": ["git", "push", "--force", "upstream"]}
+    frozen.add(compile_command(CommandSpec.model_validate(late), CTX), 99)
+    frozen.add(compile_command(CommandSpec.model_validate({"prefix": ["helm", "delete"]}), CTX), 100)
+    assert 99 in frozen.candidates("git push --force upstream", ENV)
+    assert 100 in frozen.candidates("helm delete x", ENV)
+    assert 99 not in frozen.candidates("git push origin", ENV)
+    frozen.freeze()  # again, with the late rules in
+    assert {0, 99} <= set(frozen.candidates("git push --force upstream", ENV))
+
+
+def test_matchers_share_equal_program_sets_and_prefixes() -> None:
+    one, two = (compile_command(CommandSpec.model_validate({"prefix": ["git", "push"]}), CTX) for _ in range(2))
+    assert one.prefix is two.prefix and one.programs is two.programs and one.mentions is two.mentions
+    rm1, rm2 = (compile_command(CommandSpec.model_validate({"program": ["rm", "/bin/RM"]}), CTX) for _ in range(2))
+    assert rm1.programs == frozenset({"rm"}) and rm1.programs is rm2.programs

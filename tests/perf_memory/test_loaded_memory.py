@@ -78,6 +78,20 @@ def test_flat_positions_equal_a_plain_walk_of_the_nodes() -> None:
         assert doc.positions.key(path) == keys.get(path, loc)
 
 
+@pytest.mark.parametrize("pad", [0, 4000, 5000, 70_000])
+def test_positions_past_the_compact_range_stay_exact(pad: int) -> None:
+    """Columns from 4096 on (a very long line) keep the 64-bit form; the positions do not change."""
+    text = "a: " + "x" * pad + "\nb: {" + " " * pad + "c: [1, {d: 2}]}\n" + NESTED.replace("policy: p\n", "")
+    doc = load_yaml_text(text, "f.yaml")
+    values: dict[PathKey, Location] = {}
+    keys: dict[PathKey, Location] = {}
+    _reference(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
+    assert doc.positions.values == values
+    assert doc.positions.keys == keys
+    assert doc.positions.value(("b", "c", 1, "d")) == Location("f.yaml", 2, pad + 16)
+    assert doc.positions.key(("b", "c", 1, "d")) == Location("f.yaml", 2, pad + 13)
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -204,6 +218,27 @@ def test_the_policy_engine_imports_without_asyncio() -> None:
     assert out.strip() == "[]"
 
 
+def test_secret_detectors_load_with_the_first_policy_that_names_one(tmp_path: Path) -> None:
+    (tmp_path / "plain.yaml").write_text("version: 1\npolicy: p\nrules:\n  - {id: a, tool: bash, deny: no}\n")
+    (tmp_path / "redact.yaml").write_text(
+        "version: 1\npolicy: r\nrules:\n"
+        "  - {id: b, modify: {redact: {fields: [tool_input.command], detectors: [aws_key]}}}\n")
+    (tmp_path / "typo.yaml").write_text(
+        "version: 1\npolicy: t\nrules:\n"
+        "  - {id: c, modify: {redact: {fields: [tool_input.command], detectors: [aws_kye]}}}\n")
+    code = ("import sys\nfrom hookgate.policy.api import compile_files\n"
+            "from hookgate.diagnostics import DiagnosticError\n"
+            "seen = lambda: 'hookgate.policy.match.secrets' in sys.modules\n"
+            f"compile_files([{str(tmp_path / 'plain.yaml')!r}]); print(seen())\n"
+            "try:\n"
+            f"    compile_files([{str(tmp_path / 'typo.yaml')!r}])\n"
+            "except DiagnosticError as exc:\n"
+            "    print(seen(), 'schema.unknown_detector' in [d.code for d in exc.diagnostics])\n"
+            f"compile_files([{str(tmp_path / 'redact.yaml')!r}]); print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:3] == ["False", "True True", "ok"]
+
+
 def test_kernel_names_still_import_on_first_use() -> None:
     import hookgate.kernel as kernel
 
@@ -221,3 +256,29 @@ def test_item_values_equal_one_lookup_per_item() -> None:
     assert positions.rebased(("rules",)).nested("rules").item_values(("rules",), "id") == expected
     by_path = PositionMap("f", {("rules", 0, "id"): Location("f", 2, 3), ("rules", 1): Location("f", 4, 1)})
     assert by_path.item_values(("rules",), "id") == [Location("f", 2, 3), Location("f", 4, 1)]
+
+
+def test_routes_of_a_table_share_one_rules_by_key_mapping(tmp_path: Path) -> None:
+    """A route over several buckets looks its rules up in the table's one mapping, not a merged copy."""
+    from hookgate.policy.api import compile_files
+
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\npolicy: p\nrules:\n"
+        "  - {id: any, when: {tool_input.command: {regex: 'rm '}}, deny: no rm}\n"
+        "  - {id: a, tool: a, when: {tool_input.x: 1}, deny: x is 1}\n"
+        "  - {id: b, tool: b, when: {tool_input.x: 2}, ask: x is 2}\n"
+        "  - {id: c, tool: c, allow: c}\n"
+        "  - {id: s, tool: b, when: {session_id: s1}, deny: not in s1}\n"
+    )
+    plan = compile_files([tmp_path / "p.yaml"])
+    table = plan._tables["tool:pre"]
+    route_a, route_b = table.route("a"), table.route("b")
+    assert route_a.by_key is route_b.by_key
+    assert table.route("c").by_key is route_a.by_key
+    assert table.route("zzz").by_key == {0: plan.rules[0]}  # the any-tool bucket alone: its own mapping
+    assert plan.evaluate("tool:pre", {"tool_name": "a", "tool_input": {"x": 1}}).effect == "deny"
+    assert plan.evaluate("tool:pre", {"tool_name": "b", "tool_input": {"x": 1}}).effect == "continue"
+    assert plan.evaluate("tool:pre", {"tool_name": "b", "tool_input": {"x": 2}}).effect == "ask_user"
+    assert plan.evaluate("tool:pre", {"tool_name": "b", "tool_input": {"command": "rm x"}}).effect == "deny"
+    # what a route's own rules read (not every rule of the shared mapping)
+    assert "session_id" in route_b.reads and "session_id" not in route_a.reads
