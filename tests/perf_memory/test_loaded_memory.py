@@ -92,6 +92,23 @@ def test_positions_past_the_compact_range_stay_exact(pad: int) -> None:
     assert doc.positions.key(("b", "c", 1, "d")) == Location("f.yaml", 2, pad + 13)
 
 
+def test_positions_past_a_million_lines_stay_exact() -> None:
+    text = "\n" * (1 << 20) + "a: {b: [1, {c: 2}]}\n"
+    positions = load_yaml_text(text, "f.yaml").positions
+    line = (1 << 20) + 1
+    assert positions.value(("a", "b", 1, "c")) == Location("f.yaml", line, 16)
+    assert positions.key(("a", "b", 1, "c")) == Location("f.yaml", line, 13)
+    assert positions.key(("a",)) == Location("f.yaml", line, 1)
+
+
+def test_a_document_with_more_than_65536_distinct_keys_names_each() -> None:
+    text = "".join(f"k{i}: {{x{i}: {i}}}\n" for i in range(35_000))  # 70,000 distinct keys
+    positions = load_yaml_text(text, "f.yaml").positions
+    for i in (0, 32_766, 32_767, 34_999):
+        assert positions.key((f"k{i}", f"x{i}")) == Location("f.yaml", i + 1, len(f"k{i}: {{") + 1)
+        assert positions.value((f"k{i}", f"x{i}")) == Location("f.yaml", i + 1, len(f"k{i}: {{x{i}: ") + 1)
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

@@ -25,10 +25,11 @@ __all__ = ["FlatTree", "PathKey", "PositionMap", "pack"]
 PathKey = tuple[str | int, ...]
 _SHIFT = 32
 _MASK = (1 << _SHIFT) - 1
-#: a compact tree packs a location as ``(line << 12) | column`` in 32 bits (lines below 2**20, columns below 4096)
-_NARROW = 12
-_NARROW_MASK = (1 << _NARROW) - 1
-_NARROW_LINES = 1 << (32 - _NARROW)
+#: a tree packs a location as ``(line << 12) | column`` in 32 bits while every line is below 2**20 and every
+#: column below 4096 (any file a person writes), else as :func:`pack` does in 64 bits
+NARROW = 12
+NARROW_COLUMNS = (1 << NARROW) - 1
+NARROW_LINES = 1 << (32 - NARROW)
 _INDEXED = 8  # a list with more items than this gets an item index on its first lookup past it
 
 
@@ -45,47 +46,56 @@ class FlatTree:
     ``i``'s subtree is nodes ``i .. ends[i] - 1``, so its first child is
     ``i + 1`` and each next sibling starts at the previous one's end.
 
-    Locations are built as :func:`pack` makes them; :meth:`compact` then
-    stores them in 4 bytes instead of 8 where every one fits (any file a
-    person writes), so read them through :meth:`loc` and :meth:`key_loc`.
+    Locations take 4 bytes while they fit (``shift`` is :data:`NARROW`), 8
+    once one does not (``widen``); read them through :meth:`loc` and
+    :meth:`key_loc`, which answer as :func:`pack` does.
     """
 
-    __slots__ = ("_items", "_key_names", "ends", "key_ids", "key_locs", "locs", "names", "narrow")
+    __slots__ = ("_items", "_key_names", "ends", "key_ids", "key_locs", "locs", "names", "shift")
 
     def __init__(self) -> None:
-        self.locs = array("Q")
-        self.key_locs = array("Q")
+        self.locs = array("I")
+        self.key_locs = array("I")
         self.ends = array("I")
-        self.names = array("I")
+        self.names = array("H")  # "I" once a document has 65,536 distinct keys (``name_id``)
         self.key_ids: dict[str, int] = {}
         self._items: dict[int, array[int]] = {}
         self._key_names: list[str] | None = None
-        self.narrow = False
+        self.shift = NARROW
 
     def loc(self, i: int) -> int:
         """Where node ``i`` starts, as :func:`pack` makes it."""
         v = self.locs[i]
-        return ((v >> _NARROW) << _SHIFT) | (v & _NARROW_MASK) if self.narrow else v
+        return v if self.shift == _SHIFT else ((v >> NARROW) << _SHIFT) | (v & NARROW_COLUMNS)
 
     def key_loc(self, i: int) -> int:
         """Where the key naming node ``i`` starts, as :func:`pack` makes it (0: not a mapping value)."""
         v = self.key_locs[i]
-        return ((v >> _NARROW) << _SHIFT) | (v & _NARROW_MASK) if self.narrow else v
+        return v if self.shift == _SHIFT else ((v >> NARROW) << _SHIFT) | (v & NARROW_COLUMNS)
+
+    def widen(self) -> None:
+        """Switch to 64-bit locations (a line or column past the 32-bit form)."""
+        if self.shift == _SHIFT:
+            return
+        self.locs = array("Q", [((v >> NARROW) << _SHIFT) | (v & NARROW_COLUMNS) for v in self.locs])
+        self.key_locs = array("Q", [((v >> NARROW) << _SHIFT) | (v & NARROW_COLUMNS) for v in self.key_locs])
+        self.shift = _SHIFT
+
+    def name_id(self, key: str) -> int:
+        """The number ``names`` stores for mapping key ``key`` (a new one for a key not seen yet)."""
+        found = self.key_ids.get(key)
+        if found is None:
+            found = self.key_ids[key] = len(self.key_ids) + 1
+            if found > 0xFFFF and self.names.typecode == "H":
+                self.names = array("I", self.names)
+        return found
 
     def compact(self) -> None:
-        """Once built: exact-size arrays, and 32-bit locations if they all fit (half the memory of a
-        loaded policy's positions, which live as long as its rules)."""
+        """Once built: exact-size arrays (a loaded policy's positions live as long as its rules)."""
+        self.locs = array(self.locs.typecode, self.locs)
+        self.key_locs = array(self.key_locs.typecode, self.key_locs)
         self.ends = array("I", self.ends)
-        self.names = array("H", self.names) if len(self.key_ids) < 1 << 16 else array("I", self.names)
-        locs, key_locs = self.locs, self.key_locs
-        fits = (not locs or max(locs) >> _SHIFT < _NARROW_LINES) and all(
-            v & _MASK <= _NARROW_MASK for v in locs) and all(v & _MASK <= _NARROW_MASK for v in key_locs)
-        if not fits:
-            self.locs, self.key_locs = array("Q", locs), array("Q", key_locs)
-            return
-        self.locs = array("I", [((v >> _SHIFT) << _NARROW) | (v & _MASK) for v in locs])
-        self.key_locs = array("I", [((v >> _SHIFT) << _NARROW) | (v & _MASK) for v in key_locs])
-        self.narrow = True
+        self.names = array(self.names.typecode, self.names)
 
     def child(self, i: int, part: Any) -> int:
         """Index of child ``part`` (a key, or an item index) of node ``i``, or -1."""

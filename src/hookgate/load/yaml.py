@@ -28,7 +28,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hookgate.diagnostics import Diagnostic, DiagnosticError, Location, display_path
-from hookgate.load.positions import FlatTree, PathKey, PositionMap
+from hookgate.load.positions import NARROW, NARROW_COLUMNS, NARROW_LINES, FlatTree, PathKey, PositionMap
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -158,7 +158,7 @@ class _Builder:
     def fail(self, code: str, message: str, node: Node, help: str | None = None) -> DiagnosticError:
         return DiagnosticError([Diagnostic(code, message, _loc(self.file, node), help=help)])
 
-    def build(self, node: Node, key_loc: int = 0, name: int = 0) -> Any:
+    def build(self, node: Node, key_line: int = 0, key_column: int = 0, name: int = 0) -> Any:
         """The data of ``node``; its position (and its key's) are appended to the tree."""
         self.count += 1
         if self.count > self.max_nodes:
@@ -170,8 +170,12 @@ class _Builder:
         mark = node.start_mark
         tree = self.tree
         at = len(tree.locs)
-        tree.locs.append(((mark.line + 1) << 32) | (mark.column + 1))  # positions.pack, inlined
-        tree.key_locs.append(key_loc)
+        line, column = mark.line + 1, mark.column + 1
+        if (column > NARROW_COLUMNS or key_column > NARROW_COLUMNS or line >= NARROW_LINES) and tree.shift == NARROW:
+            tree.widen()  # a key precedes its value: its line is no greater
+        shift = tree.shift
+        tree.locs.append((line << shift) | column)  # FlatTree's packing, inlined
+        tree.key_locs.append((key_line << shift) | key_column)
         tree.names.append(name)
         tree.ends.append(at + 1)
         kind = node.__class__
@@ -239,8 +243,8 @@ class _Builder:
                 )
             mark = key_node.start_mark
             first_line[key] = mark.line + 1
-            name = key_ids.get(key) or key_ids.setdefault(key, len(key_ids) + 1)
-            out[key] = self.build(value_node, ((mark.line + 1) << 32) | (mark.column + 1), name)
+            name = key_ids.get(key) or self.tree.name_id(key)
+            out[key] = self.build(value_node, mark.line + 1, mark.column + 1, name)
         return out
 
 
