@@ -276,7 +276,7 @@ def test_item_values_equal_one_lookup_per_item() -> None:
 
 
 def test_routes_of_a_table_share_one_rules_by_key_mapping(tmp_path: Path) -> None:
-    """A route over several buckets looks its rules up in the table's one mapping, not a merged copy."""
+    """Buckets and routes look their rules up in the table's one mapping, not a dict (or merged copy) each."""
     from hookgate.policy.api import compile_files
 
     (tmp_path / "p.yaml").write_text(
@@ -292,7 +292,8 @@ def test_routes_of_a_table_share_one_rules_by_key_mapping(tmp_path: Path) -> Non
     route_a, route_b = table.route("a"), table.route("b")
     assert route_a.by_key is route_b.by_key
     assert table.route("c").by_key is route_a.by_key
-    assert table.route("zzz").by_key == {0: plan.rules[0]}  # the any-tool bucket alone: its own mapping
+    assert table.route("zzz").by_key is route_a.by_key  # the any-tool bucket alone: the same mapping
+    assert table.any_tool.by_key is route_a.by_key  # and the buckets: one mapping for the whole table
     assert plan.evaluate("tool:pre", {"tool_name": "a", "tool_input": {"x": 1}}).effect == "deny"
     assert plan.evaluate("tool:pre", {"tool_name": "b", "tool_input": {"x": 1}}).effect == "continue"
     assert plan.evaluate("tool:pre", {"tool_name": "b", "tool_input": {"x": 2}}).effect == "ask_user"

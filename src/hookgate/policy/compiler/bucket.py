@@ -370,9 +370,11 @@ class Bucket:
     __slots__ = ("always", "by_key", "dynamic", "groups", "rules", "static")
 
     def __init__(self, rules: Iterable[CompiledRule], *, on_ask_deny: bool = False,
-                 picks: dict[int, list[Pick] | None] | None = None) -> None:
+                 picks: dict[int, list[Pick] | None] | None = None,
+                 by_key: Mapping[int, CompiledRule] | None = None) -> None:
         """``picks``: each rule's indexed atom, when the caller already chose it (a rule of several
-        tools sits in several buckets)."""
+        tools sits in several buckets). ``by_key``: a mapping holding (at least) every rule of the
+        bucket, shared by the buckets of one table instead of one dict each."""
         self.rules: tuple[CompiledRule, ...] = tuple(sorted(rules, key=_BY_KEY))
         static: list[CompiledRule] = []
         dynamic: list[CompiledRule] = []
@@ -381,7 +383,8 @@ class Bucket:
         #: rules without any condition always match: the engine takes them as given, unevaluated
         self.static = tuple(static)
         self.dynamic = tuple(dynamic)
-        self.by_key = {r.key: r for r in dynamic}
+        #: the rules by key (the conditional ones at least: the engine looks up those its indexes name)
+        self.by_key: Mapping[int, CompiledRule] = by_key if by_key is not None else {r.key: r for r in dynamic}
         always: list[int] = []
         groups: dict[tuple[str, str], _Group] = {}
         for rule in dynamic:
