@@ -93,12 +93,22 @@ def test_positions_past_the_compact_range_stay_exact(pad: int) -> None:
 
 
 def test_positions_past_a_million_lines_stay_exact() -> None:
-    text = "\n" * (1 << 20) + "a: {b: [1, {c: 2}]}\n"
+    text = "z: &x {y: 1}\n" + "\n" * (1 << 20) + "a: {b: [1, {c: 2}]}\nw: *x\n"
     positions = load_yaml_text(text, "f.yaml").positions
-    line = (1 << 20) + 1
+    line = (1 << 20) + 2
     assert positions.value(("a", "b", 1, "c")) == Location("f.yaml", line, 16)
     assert positions.key(("a", "b", 1, "c")) == Location("f.yaml", line, 13)
     assert positions.key(("a",)) == Location("f.yaml", line, 1)
+    assert positions.key(("w",)) == Location("f.yaml", line + 1, 1)  # far below its value (the anchor's)
+    assert positions.value(("w", "y")) == Location("f.yaml", 1, 11)
+
+
+def test_an_alias_far_below_its_anchor_widens_the_positions() -> None:
+    """The key lies past the 32-bit range while the value (where the anchor is) does not."""
+    text = "z: &x 1\n" + "\n" * (1 << 20) + "w: *x\n"
+    positions = load_yaml_text(text, "f.yaml").positions
+    assert positions.key(("w",)) == Location("f.yaml", (1 << 20) + 2, 1)
+    assert positions.value(("w",)) == Location("f.yaml", 1, 4)  # the anchored node starts at `&x`
 
 
 def test_a_document_with_more_than_65536_distinct_keys_names_each() -> None:

@@ -171,8 +171,9 @@ class _Builder:
         tree = self.tree
         at = len(tree.locs)
         line, column = mark.line + 1, mark.column + 1
-        if (column > NARROW_COLUMNS or key_column > NARROW_COLUMNS or line >= NARROW_LINES) and tree.shift == NARROW:
-            tree.widen()  # a key precedes its value: its line is no greater
+        if tree.shift == NARROW and (column > NARROW_COLUMNS or key_column > NARROW_COLUMNS
+                                     or line >= NARROW_LINES or key_line >= NARROW_LINES):
+            tree.widen()  # (the key too: an alias's value starts where its anchor is, maybe lines before)
         shift = tree.shift
         tree.locs.append((line << shift) | column)  # FlatTree's packing, inlined
         tree.key_locs.append((key_line << shift) | key_column)
