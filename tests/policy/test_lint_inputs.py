@@ -119,3 +119,27 @@ def test_a_misspelt_input_in_an_ask_prompt(tmp_path: Path) -> None:
         "8:19: rule `ask-push`: the prompt's `{tool_input.comand}` is not an input of `bash`: it shows `<missing>`; "
         "did you mean `{tool_input.command}`?",
     ]
+
+
+def test_a_tool_selector_on_model_calls(tmp_path: Path) -> None:
+    """`tool: bash` on provider:response reads as "responses that call bash"; it never fires."""
+    plan = compile_files([write(tmp_path, """
+        - id: no-shell-calls
+          on: provider:response
+          tool: bash
+          deny: no
+        - id: shell-calls
+          on: provider:response
+          when: {"response.tool_calls[*].name": [bash]}
+          deny: no
+        - id: both
+          on: [provider:request, tool:pre]
+          tool: bash
+          deny: no
+        """)])
+    found = [(d.location.line if d.location else 0, d.message, d.help) for d in plan.warnings
+             if d.code == "compile.unknown_input"]
+    assert found == [(7, "rule `no-shell-calls`: `tool` selects by the event's `tool_name`, which "
+                         "`provider:response` does not carry: it never holds",
+                      'for the tool calls a model asks for, use `when: {"response.tool_calls[*].name": [...]}` on '
+                      "provider:response; to gate the calls themselves, `on: tool:pre`")]

@@ -1,10 +1,12 @@
-"""Warnings for a condition or prompt on a tool input the rule's tools do not take.
+"""Warnings for a rule that reads what its events or tools do not carry.
 
 A typo in a field path (``tool_input.comand``) or a shorthand that reads a field
 the selected tools never carry (``path`` on ``bash``) makes a rule that never
 holds, and nothing else says so: the rule loads, its tests of other rules pass,
 and the deny it was meant to be is silently gone. In an ask's prompt the same
-typo shows the person who decides ``<missing>`` instead of what would run. Only rules whose every tool is
+typo shows the person who decides ``<missing>`` instead of what would run.
+Likewise ``tool:`` on model calls (``provider:request``), which carry no tool
+name: a rule meant for a response's tool calls never fires. Only rules whose every tool is
 a well-known one are checked, and a field missing from the table below is
 reported only when it is a near miss of one the tools take (hosts add inputs
 over time; a typo is close to a real name, a new input is not).
@@ -55,8 +57,13 @@ _SHORTHAND_FIELDS = {"command": ("command",), "url": ("url",), "path": tuple(f.s
 _PREFIX = "tool_input."
 
 
+#: model calls: their data is the request or response, with no ``tool_name`` or ``name`` to select by
+_MODEL_CALLS = frozenset({"provider:request", "provider:response", "llm:request", "llm:response"})
+
+
 def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = [_tool_on_model_calls(r) for r in rules
+                             if r.tools is not None and _MODEL_CALLS.issuperset(r.events)]
     # rules share their tool lists and field names: each is judged once (this runs on 10,000 rules)
     inputs_of: dict[tuple[frozenset[str], tuple[str, ...]], frozenset[str] | None] = {}
     fine: set[tuple[object, ...]] = set()
@@ -92,6 +99,18 @@ def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
                     if found is not None:
                         out.append(_warning(rule, found, rule.source.positions.value(("ask", "prompt"))))
     return out
+
+
+def _tool_on_model_calls(rule: CompiledRule) -> Diagnostic:
+    events = ", ".join(f"`{e}`" for e in rule.events)
+    verb = "does" if len(rule.events) == 1 else "do"
+    return Diagnostic(
+        "compile.unknown_input",
+        f"rule `{rule.id}`: `tool` selects by the event's `tool_name`, which {events} {verb} not carry: it never holds",
+        rule.source.positions.key(("tool",)), severity="warning",
+        help='for the tool calls a model asks for, use `when: {"response.tool_calls[*].name": [...]}` on '
+             "provider:response; to gate the calls themselves, `on: tool:pre`",
+    )
 
 
 def _warning(rule: CompiledRule, problem: tuple[str, str], where: Location) -> Diagnostic:
