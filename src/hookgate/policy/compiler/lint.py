@@ -6,7 +6,8 @@
 * unreachable: a ``when`` that can never hold (``in: []``, ``any: []``, two
   different ``equals`` on one field, ``exists: false`` beside another test);
 * duplicate: two rules identical in everything but their id;
-* an input the rule's tools do not take (:mod:`.lint_inputs`).
+* an input the rule's tools do not take (:mod:`.lint_inputs`);
+* a command condition's program word with a blank (:mod:`.lint_commands`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic
+from hookgate.policy.compiler.lint_commands import lint_command_words
 from hookgate.policy.compiler.lint_inputs import lint_inputs
 from hookgate.policy.compiler.rules import CompiledRule
 
@@ -26,7 +28,8 @@ __all__ = ["lint_rules"]
 
 def lint_rules(rules: Iterable[CompiledRule]) -> list[Diagnostic]:
     rules = list(rules)
-    return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules), *lint_inputs(rules)]
+    return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules), *lint_inputs(rules),
+            *lint_command_words(rules)]
 
 
 def _covers(deny: CompiledRule, other: CompiledRule) -> bool:

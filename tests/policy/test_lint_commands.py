@@ -1,0 +1,60 @@
+"""A command condition whose program word holds a blank never matches: a warning at the word."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from hookgate.policy.api import compile_files
+
+
+def warnings(tmp_path: Path, rules: str) -> list[tuple[str, str | None]]:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
+    plan = compile_files([path])
+    return [(f"{d.location.line}:{d.location.column}: {d.message}" if d.location else d.message, d.help)
+            for d in plan.warnings if d.code == "compile.program_with_blank"]
+
+
+def test_a_program_word_with_a_blank(tmp_path: Path) -> None:
+    got = warnings(tmp_path, """
+        - id: one-item
+          tool: bash
+          when: {command: {prefix: ["git push", --force]}}
+          deny: no
+        - id: program
+          tool: bash
+          when: {tool_input.command: {command: {program: "rm -rf"}}}
+          deny: no
+        - id: listed
+          tool: bash
+          when: {any: [{not: {command: {program: [shred, "dd if=/dev/zero"]}}}]}
+          deny: no
+        """)
+    assert got == [
+        ("7:31: rule `one-item`: the program of `prefix` is `git push`, one word with a blank: it never matches",
+         "a list holds one word per item: `prefix: [git, push, --force]`"),
+        ("11:52: rule `program`: `program` `rm -rf` holds a blank: no program is called that, so it never matches",
+         "name the program alone (`rm`); its other words go in `prefix` (`prefix: [rm, -rf]`) or `flags`"),
+        ("15:52: rule `listed`: `program` `dd if=/dev/zero` holds a blank: no program is called that, so it "
+         "never matches",
+         "name the program alone (`dd`); its other words go in `prefix` (`prefix: [dd, if=/dev/zero]`) or `flags`"),
+    ]
+
+
+def test_words_that_may_hold_a_blank(tmp_path: Path) -> None:
+    """The string form is split like a shell would; later words (a commit message) may hold blanks."""
+    assert warnings(tmp_path, """
+        - id: string-form
+          tool: bash
+          when: {command: "git push --force"}
+          deny: no
+        - id: message
+          tool: bash
+          when: {command: {prefix: [git, commit, -m, "wip fix"]}}
+          deny: no
+        - id: padded
+          tool: bash
+          when: {command: {program: " rm "}}
+          deny: no
+        """) == []
