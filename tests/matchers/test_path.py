@@ -470,3 +470,21 @@ def test_below_a_directory_yes_only_when_every_path_matches(tree: Tree) -> None:
     assert twice.match_below(f"{etc}/x/etc", env).outcome is Outcome.UNKNOWN
     excepted = tree.rule({"glob": "~/**", "except": ["~/.ssh/known_hosts"]})
     assert excepted.match_below(f"{tree.home}/.ssh", env).outcome is Outcome.UNKNOWN
+
+
+@pytest.mark.parametrize("glob", ["~/.ssh/", "src/", "{tmp}/etc/"])
+def test_a_glob_ending_in_a_slash_names_a_folder_and_what_is_in_it(tree: Tree, glob: str) -> None:
+    """`~/.ssh/` reads as "the ssh folder": matched as written it held for the folder's own name
+    only, so a deny on it let `~/.ssh/id_rsa` through."""
+    glob = glob.format(tmp=tree.root)
+    folder = {"~/.ssh/": "~/.ssh", "src/": "src"}.get(glob, f"{tree.root}/etc")
+    inside = {"~/.ssh/": "~/.ssh/id_rsa", "src/": "src/app.py"}.get(glob, f"{tree.root}/etc/passwd")
+    assert tree.outcome({"glob": glob}, folder) is Outcome.YES
+    assert tree.outcome({"glob": glob}, inside) is Outcome.YES
+    assert tree.outcome({"glob": glob}, folder + "x/y") is Outcome.NO  # a sibling with a longer name
+
+
+@pytest.mark.parametrize("glob", ["~/", "/"])
+def test_a_bare_home_or_root_stays_itself(tree: Tree, glob: str) -> None:
+    """Not every file below home or root: `~/` and `/` name those folders alone, as before."""
+    assert tree.outcome({"glob": glob}, "~/.ssh/id_rsa") is Outcome.NO

@@ -392,7 +392,7 @@ def _compile_group(patterns: Iterable[tuple[str, tuple[str | int, ...], str]], c
     for pattern, loc, origin in patterns:
         key = key or loc[:1]
         try:
-            compiled = compile_globs(pattern, case_insensitive=ci)
+            compiled = compile_globs(_folder(pattern), case_insensitive=ci)
         except SpecError as err:
             raise SpecError(origin + err.message, loc, code=err.code, help=err.help) from None
         globs += compiled
@@ -401,6 +401,19 @@ def _compile_group(patterns: Iterable[tuple[str, tuple[str | int, ...], str]], c
         return GlobGroup.of(tuple(globs))
     except RegexError as err:  # only a combination too large for RE2's memory limit
         raise SpecError(f"the globs together are too large to match: {err}", key, code="compile.bad_glob") from None
+
+
+#: a home or root alone (``~/``, ``/``) is no folder glob: ``~/**`` would be every file below it
+_BARE_ANCHORS = frozenset({"/", "~/", "$HOME/", "${HOME}/"})
+
+
+def _folder(pattern: Any) -> Any:
+    """``dir/`` names a folder: the folder and everything in it, as ``dir/**`` (which matches the
+    folder itself too). Matched as written it held for the folder's own name only, so a deny on
+    ``~/.aws/`` let ``~/.aws/credentials`` through."""
+    if isinstance(pattern, str) and pattern.endswith("/") and pattern not in _BARE_ANCHORS:
+        return pattern + "**"
+    return pattern
 
 
 def _rebased(globs: Iterable[Glob], ci: bool) -> list[Glob]:
