@@ -7,7 +7,7 @@
   different ``equals`` on one field, ``exists: false`` beside another test);
 * duplicate: two rules identical in everything but their id;
 * an input the rule's tools do not take (:mod:`.lint_inputs`);
-* a command condition's program word with a blank (:mod:`.lint_commands`).
+* a command's program word with a blank, a credential folder named alone (:mod:`.lint_specs`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from hookgate.diagnostics import Diagnostic
-from hookgate.policy.compiler.lint_commands import lint_command_words
 from hookgate.policy.compiler.lint_inputs import lint_inputs
+from hookgate.policy.compiler.lint_specs import lint_specs
 from hookgate.policy.compiler.rules import CompiledRule
 
 __all__ = ["lint_rules"]
@@ -29,7 +29,7 @@ __all__ = ["lint_rules"]
 def lint_rules(rules: Iterable[CompiledRule]) -> list[Diagnostic]:
     rules = list(rules)
     return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules), *lint_inputs(rules),
-            *lint_command_words(rules)]
+            *lint_specs(rules)]
 
 
 def _covers(deny: CompiledRule, other: CompiledRule) -> bool:

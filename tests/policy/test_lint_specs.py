@@ -1,4 +1,4 @@
-"""A command condition whose program word holds a blank never matches: a warning at the word."""
+"""Command and path conditions that cannot mean what they say: warnings at the word or glob."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 from hookgate.policy.api import compile_files
 
 
-def warnings(tmp_path: Path, rules: str) -> list[tuple[str, str | None]]:
+def warnings(tmp_path: Path, rules: str, code: str = "compile.program_with_blank") -> list[tuple[str, str | None]]:
     path = tmp_path / "p.yaml"
     path.write_text("version: 1\npolicy: t\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  "))
     plan = compile_files([path])
     return [(f"{d.location.line}:{d.location.column}: {d.message}" if d.location else d.message, d.help)
-            for d in plan.warnings if d.code == "compile.program_with_blank"]
+            for d in plan.warnings if d.code == code]
 
 
 def test_a_program_word_with_a_blank(tmp_path: Path) -> None:
@@ -58,3 +58,28 @@ def test_words_that_may_hold_a_blank(tmp_path: Path) -> None:
           when: {command: {program: " rm "}}
           deny: no
         """) == []
+
+
+def test_a_credential_folder_named_alone(tmp_path: Path) -> None:
+    """`~/.ssh` matches the folder's own name: a deny on it lets `~/.ssh/id_rsa` through."""
+    got = warnings(tmp_path, """
+        - id: keys
+          tool: [read_file, Read]
+          when: {path: {glob: ["~/.ssh", "~/.aws/"]}}
+          deny: no
+        - id: shell-keys
+          tool: bash
+          when: {command: {reads: "/root/.gnupg"}}
+          deny: no
+        - id: files
+          tool: [read_file, Read]
+          when: {tool_input.file_path: {path: ["~/.ssh/**", "~/.kube/config", "**/.env"]}}
+          deny: no
+        """, "compile.folder_glob")
+    assert got == [
+        ("7:26: rule `keys`: glob `~/.ssh` matches the folder `.ssh` alone, not the files in it "
+         "(`~/.ssh/…` does not match)", "for the folder and everything in it write `~/.ssh/` (or `~/.ssh/**`)"),
+        ("11:29: rule `shell-keys`: glob `/root/.gnupg` matches the folder `.gnupg` alone, not the files in it "
+         "(`/root/.gnupg/…` does not match)",
+         "for the folder and everything in it write `/root/.gnupg/` (or `/root/.gnupg/**`)"),
+    ]
