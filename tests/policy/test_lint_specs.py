@@ -83,3 +83,27 @@ def test_a_credential_folder_named_alone(tmp_path: Path) -> None:
          "(`/root/.gnupg/…` does not match)",
          "for the folder and everything in it write `/root/.gnupg/` (or `/root/.gnupg/**`)"),
     ]
+
+
+def test_a_credential_folder_in_a_named_list_a_path_condition_uses(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(textwrap.dedent("""\
+        version: 1
+        policy: t
+        lists:
+          secret_dirs: ["~/.aws", "~/.ssh/", "**/.env"]
+          hosts: [".docker"]
+        rules:
+          - id: no-secret-reads
+            tool: [read_file, Read]
+            when: {path: {in: [secret_dirs]}}
+            deny: no
+          - id: hosts
+            tool: web_fetch
+            when: {tool_input.url: {in: hosts}}
+            deny: no
+        """))
+    found = [(d.location.line if d.location else 0, d.message) for d in compile_files([path]).warnings
+             if d.code == "compile.folder_glob"]
+    assert found == [(4, "list `secret_dirs` holds `~/.aws`, which rule `no-secret-reads` matches as a path glob: "
+                         "it matches the folder `.aws` alone, not the files in it")]

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import json.encoder
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from hookgate.diagnostics import Diagnostic
+from hookgate.diagnostics import Diagnostic, Location
 from hookgate.policy.compiler.lint_inputs import lint_inputs
 from hookgate.policy.compiler.lint_specs import lint_specs
 from hookgate.policy.compiler.rules import CompiledRule
@@ -26,10 +26,12 @@ from hookgate.policy.compiler.rules import CompiledRule
 __all__ = ["lint_rules"]
 
 
-def lint_rules(rules: Iterable[CompiledRule]) -> list[Diagnostic]:
+def lint_rules(rules: Iterable[CompiledRule], lists: Mapping[str, tuple[str, ...]] | None = None,
+               list_location: Callable[[str], Location | None] | None = None) -> list[Diagnostic]:
+    """``lists`` and ``list_location``: the policy set's named lists, checked where rules use them."""
     rules = list(rules)
     return [*_shadowed(rules), *_unreachable(rules), *_duplicates(rules), *lint_inputs(rules),
-            *lint_specs(rules)]
+            *lint_specs(rules, lists, list_location)]
 
 
 def _covers(deny: CompiledRule, other: CompiledRule) -> bool:

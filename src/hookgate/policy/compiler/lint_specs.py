@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from hookgate.diagnostics import Diagnostic
+from hookgate.diagnostics import Diagnostic, Location
 from hookgate.policy.compiler.rules import CompiledRule
 from hookgate.policy.conditions.compile import COMBINATORS
 
@@ -25,75 +26,104 @@ __all__ = ["lint_specs"]
 Path = tuple[str | int, ...]
 
 
-def lint_specs(rules: list[CompiledRule]) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+def lint_specs(rules: list[CompiledRule], lists: Mapping[str, tuple[str, ...]] | None = None,
+               list_location: Callable[[str], Location | None] | None = None) -> list[Diagnostic]:
+    """``lists``: the named lists, whose items are checked as globs when a path condition names them
+    (``in:``), reported at ``list_location(name)``."""
+    walk = _Walk()
     for rule in rules:  # (10,000 rules: plain loops, no generator per rule)
         loaded = rule.source.rule
         if loaded.when is not None:
-            _scan(rule, loaded.when, ("when",), out)
+            walk.scan(rule, loaded.when, ("when",))
         if loaded.unless is not None:
-            _scan(rule, loaded.unless, ("unless",), out)
-    return out
+            walk.scan(rule, loaded.unless, ("unless",))
+    for name, rule in sorted(walk.path_lists.items()) if lists else ():
+        for glob in lists.get(name, ()) if lists else ():
+            folder = _credential_folder(glob)
+            if folder is not None:
+                walk.out.append(Diagnostic(
+                    "compile.folder_glob",
+                    f"list `{name}` holds `{glob}`, which rule `{rule.id}` matches as a path glob: it matches the "
+                    f"folder `{folder}` alone, not the files in it",
+                    list_location(name) if list_location is not None else None, severity="warning",
+                    help=f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
+    return walk.out
 
 
-def _scan(rule: CompiledRule, spec: Any, path: Path, out: list[Diagnostic]) -> None:
-    """Check every ``command`` and ``path`` operator's spec in a condition mapping."""
-    if type(spec) is not dict:
-        return
-    for key, value in spec.items():
-        if key == "command":
-            if type(value) is dict:
-                _command(rule, (*path, key), value, out)
-        elif key == "path":
-            _path(rule, (*path, key), value, out)
-        elif key == "not":
-            _scan(rule, value, (*path, key), out)
-        elif key in COMBINATORS:
-            for i, item in enumerate(value if type(value) is list else ()):
-                _scan(rule, item, (*path, key, i), out)
-        elif type(value) is dict:
-            command = value.get("command")
-            if type(command) is dict:
-                _command(rule, (*path, key, "command"), command, out)
-            if "path" in value:
-                _path(rule, (*path, key, "path"), value["path"], out)
+class _Walk:
+    """Every ``command`` and ``path`` operator's spec in the rules' conditions, checked as met."""
 
+    __slots__ = ("out", "path_lists")
 
-def _command(rule: CompiledRule, path: Path, command: dict[Any, Any], out: list[Diagnostic]) -> None:
-    prefix = command.get("prefix")
-    program = command.get("program")
-    if (type(prefix) is list and prefix and type(prefix[0]) is str and _BLANK(prefix[0])) or (
-            program is not None and _BLANK(str(program))):
-        out += _blank_programs(rule, path, command)
-    for effect in ("writes", "reads"):
-        if effect in command:
-            _path(rule, (*path, effect), command[effect], out)
+    def __init__(self) -> None:
+        self.out: list[Diagnostic] = []
+        #: named lists that a path condition matches (``in:``), with the first rule that does
+        self.path_lists: dict[str, CompiledRule] = {}
 
+    def scan(self, rule: CompiledRule, spec: Any, path: Path) -> None:
+        if type(spec) is not dict:
+            return
+        for key, value in spec.items():
+            if key == "command":
+                if type(value) is dict:
+                    self.command(rule, (*path, key), value)
+            elif key == "path":
+                self.path(rule, (*path, key), value)
+            elif key == "not":
+                self.scan(rule, value, (*path, key))
+            elif key in COMBINATORS:
+                for i, item in enumerate(value if type(value) is list else ()):
+                    self.scan(rule, item, (*path, key, i))
+            elif type(value) is dict:
+                command = value.get("command")
+                if type(command) is dict:
+                    self.command(rule, (*path, key, "command"), command)
+                if "path" in value:
+                    self.path(rule, (*path, key, "path"), value["path"])
 
-def _path(rule: CompiledRule, path: Path, spec: Any, out: list[Diagnostic]) -> None:
-    """A path spec: a glob, a list of them, or a mapping with ``glob`` (and ``except``)."""
-    for key in ("glob", "except") if type(spec) is dict else ((),):
-        globs = spec.get(key) if key else spec
-        here = (*path, key) if key else path
-        if type(globs) is str:
-            _glob(rule, here, globs, out)
-        elif type(globs) is list:
-            for i, glob in enumerate(globs):
-                if type(glob) is str:
-                    _glob(rule, (*here, i), glob, out)
+    def command(self, rule: CompiledRule, path: Path, command: dict[Any, Any]) -> None:
+        prefix = command.get("prefix")
+        program = command.get("program")
+        if (type(prefix) is list and prefix and type(prefix[0]) is str and _BLANK(prefix[0])) or (
+                program is not None and _BLANK(str(program))):
+            self.out += _blank_programs(rule, path, command)
+        for effect in ("writes", "reads"):
+            if effect in command:
+                self.path(rule, (*path, effect), command[effect])
+
+    def path(self, rule: CompiledRule, path: Path, spec: Any) -> None:
+        """A path spec: a glob, a list of them, or a mapping with ``glob`` and ``except`` (and ``in``)."""
+        if type(spec) is dict:
+            named = spec.get("in")
+            for name in (named,) if type(named) is str else named if type(named) is list else ():
+                if type(name) is str:
+                    self.path_lists.setdefault(name, rule)
+        for key in ("glob", "except") if type(spec) is dict else ((),):
+            globs = spec.get(key) if key else spec
+            here = (*path, key) if key else path
+            if type(globs) is str:
+                self.glob(rule, here, globs)
+            elif type(globs) is list:
+                for i, glob in enumerate(globs):
+                    if type(glob) is str:
+                        self.glob(rule, (*here, i), glob)
+
+    def glob(self, rule: CompiledRule, path: Path, glob: str) -> None:
+        folder = _credential_folder(glob)
+        if folder is not None:
+            self.out.append(_warning(
+                rule, path, "folder_glob",
+                f"glob `{glob}` matches the folder `{folder}` alone, not the files in it (`{glob}/…` does not match)",
+                f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
 
 
 #: folders of credentials, named alone by mistake for what is in them (``~/.ssh``, ``/root/.aws``)
 _CREDENTIAL_FOLDERS = frozenset({".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".password-store"})
 
 
-def _glob(rule: CompiledRule, path: Path, glob: str, out: list[Diagnostic]) -> None:
+def _credential_folder(glob: str) -> str | None:
     name = glob.rpartition("/")[2]
-    if name in _CREDENTIAL_FOLDERS:
-        out.append(_warning(
-            rule, path, "folder_glob",
-            f"glob `{glob}` matches the folder `{name}` alone, not the files in it (`{glob}/…` does not match)",
-            f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
+    return name if name in _CREDENTIAL_FOLDERS else None
 
 
 def _blank_programs(rule: CompiledRule, path: Path, command: dict[Any, Any]) -> list[Diagnostic]:

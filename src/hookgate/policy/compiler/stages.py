@@ -215,8 +215,9 @@ def build_indexes(state: CompileState) -> None:
 
 
 def lint(state: CompileState) -> None:
-    """Warnings: shadowed, unreachable and duplicate rules."""
-    state.diagnostics.extend(lint_rules(state.rules))
+    """Warnings: rules that cannot do what their author meant (:mod:`~hookgate.policy.compiler.lint`)."""
+    ps = state.policy_set
+    state.diagnostics.extend(lint_rules(state.rules, getattr(ps, "lists", None), getattr(ps, "list_location", None)))
 
 
 Stage = Callable[[CompileState], None]
