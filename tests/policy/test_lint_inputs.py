@@ -143,3 +143,26 @@ def test_a_tool_selector_on_model_calls(tmp_path: Path) -> None:
                          "`provider:response` does not carry: it never holds",
                       'for the tool calls a model asks for, use `when: {"response.tool_calls[*].name": [...]}` on '
                       "provider:response; to gate the calls themselves, `on: tool:pre`")]
+
+
+def test_a_misspelt_input_in_a_rewrite(tmp_path: Path) -> None:
+    """A redaction of `tool_input.descripton` redacts nothing: the real field goes through."""
+    got = warnings(tmp_path, """
+        - id: rewrites
+          tool: bash
+          modify:
+            set: {tool_input.timout: 60, tool_input.timeout: 60}
+            remove: [tool_input.run_in_backgrond]
+            replace: [{field: tool_input.comand, regex: "--force", with: ""}]
+            redact: {fields: [tool_input.command, tool_input.descripton]}
+        """)
+    assert got == [
+        "8:13: rule `rewrites`: `modify` sets `tool_input.timout`, which is not an input of `bash`: the tool never "
+        "reads it; did you mean `tool_input.timeout`?",
+        "9:16: rule `rewrites`: `modify` removes `tool_input.run_in_backgrond`, which is not an input of `bash`: it "
+        "is never there, so nothing is removed; did you mean `tool_input.run_in_background`?",
+        "10:25: rule `rewrites`: `modify` rewrites `tool_input.comand`, which is not an input of `bash`: it is never "
+        "there, so nothing is rewritten; did you mean `tool_input.command`?",
+        "11:45: rule `rewrites`: `modify` redacts `tool_input.descripton`, which is not an input of `bash`: it is "
+        "never there, so nothing is redacted; did you mean `tool_input.description`?",
+    ]

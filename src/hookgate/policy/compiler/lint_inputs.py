@@ -4,7 +4,8 @@ A typo in a field path (``tool_input.comand``) or a shorthand that reads a field
 the selected tools never carry (``path`` on ``bash``) makes a rule that never
 holds, and nothing else says so: the rule loads, its tests of other rules pass,
 and the deny it was meant to be is silently gone. In an ask's prompt the same
-typo shows the person who decides ``<missing>`` instead of what would run.
+typo shows the person who decides ``<missing>`` instead of what would run, and
+in a ``modify`` it rewrites a field the tool never reads (the real one goes through).
 Likewise ``tool:`` on model calls (``provider:request``), which carry no tool
 name: a rule meant for a response's tool calls never fires. Only rules whose every tool is
 a well-known one are checked, and a field missing from the table below is
@@ -98,7 +99,28 @@ def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
                     found = _prompt_problem(field.text, known, _tools(rule))
                     if found is not None:
                         out.append(_warning(rule, found, rule.source.positions.value(("ask", "prompt"))))
+        elif loaded.modify is not None:
+            for where, field, verb in _modified(loaded.modify):
+                found = _modify_problem(field, verb, known, _tools(rule))
+                if found is not None:
+                    positions = rule.source.positions
+                    at = positions.key(where) if verb == "sets" else positions.value(where)
+                    out.append(_warning(rule, found, at))
     return out
+
+
+def _modified(spec: Any) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """(path in the rule, field, what the rewrite does to it) for each field a ``modify`` names."""
+    base: tuple[str | int, ...] = ("modify",)
+    for field in spec.set:
+        yield (*base, "set", field), field, "sets"
+    for i, field in enumerate(spec.remove):
+        yield (*base, "remove", i), field, "removes"
+    for i, op in enumerate(spec.replace):
+        yield (*base, "replace", i, "field"), op.field, "rewrites"
+    if spec.redact is not None:
+        for i, field in enumerate(spec.redact.fields):
+            yield (*base, "redact", "fields", i), field, "redacts"
 
 
 def _tool_on_model_calls(rule: CompiledRule) -> Diagnostic:
@@ -185,6 +207,21 @@ def _condition_problem(key: str, known: frozenset[str], tools: list[str]) -> tup
         return None
     return (f"`{key}` is not an input of {_named(tools)}: it never holds; did you mean `{_PREFIX}{hint}`?",
             _takes(tools, known))
+
+
+def _modify_problem(field: str, verb: str, known: frozenset[str], tools: list[str]) -> tuple[str, str] | None:
+    """(message, help) when a rewrite names an input none of ``tools`` take (the tool never reads it)."""
+    if not field.startswith(_PREFIX):
+        return None
+    hint = _near_miss(field, known)
+    if hint is None:
+        return None
+    effect = "the tool never reads it" if verb == "sets" else f"it is never there, so nothing is {_DONE[verb]}"
+    return (f"`modify` {verb} `{field}`, which is not an input of {_named(tools)}: {effect}; "
+            f"did you mean `{_PREFIX}{hint}`?", _takes(tools, known))
+
+
+_DONE = {"removes": "removed", "rewrites": "rewritten", "redacts": "redacted"}
 
 
 def _prompt_problem(field: str, known: frozenset[str], tools: list[str]) -> tuple[str, str] | None:
