@@ -64,7 +64,7 @@ _MODEL_CALLS = frozenset({"provider:request", "provider:response", "llm:request"
 
 def lint_inputs(rules: list[CompiledRule]) -> list[Diagnostic]:
     out: list[Diagnostic] = [_tool_on_model_calls(r) for r in rules
-                             if r.tools is not None and _MODEL_CALLS.issuperset(r.events)]
+                             if r.tools is not None and r.events and _MODEL_CALLS.issuperset(r.events)]
     # rules share their tool lists and field names: each is judged once (this runs on 10,000 rules)
     inputs_of: dict[tuple[frozenset[str], tuple[str, ...]], frozenset[str] | None] = {}
     fine: set[tuple[object, ...]] = set()
