@@ -37,16 +37,8 @@ def lint_specs(rules: list[CompiledRule], lists: Mapping[str, tuple[str, ...]] |
             walk.scan(rule, loaded.when, ("when",))
         if loaded.unless is not None:
             walk.scan(rule, loaded.unless, ("unless",))
-    for name, rule in sorted(walk.path_lists.items()) if lists else ():
-        for glob in lists.get(name, ()) if lists else ():
-            folder = _credential_folder(glob)
-            if folder is not None:
-                walk.out.append(Diagnostic(
-                    "compile.folder_glob",
-                    f"list `{name}` holds `{glob}`, which rule `{rule.id}` matches as a path glob: it matches the "
-                    f"folder `{folder}` alone, not the files in it",
-                    list_location(name) if list_location is not None else None, severity="warning",
-                    help=f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
+    if lists:
+        walk.lists(lists, list_location)
     return walk.out
 
 
@@ -115,6 +107,20 @@ class _Walk:
                 rule, path, "folder_glob",
                 f"glob `{glob}` matches the folder `{folder}` alone, not the files in it (`{glob}/…` does not match)",
                 f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
+
+
+    def lists(self, lists: Mapping[str, tuple[str, ...]], location: Callable[[str], Location | None] | None) -> None:
+        """The items of the named lists a path condition matches, checked as its globs are."""
+        for name, rule in sorted(self.path_lists.items()):
+            for glob in lists.get(name, ()):
+                folder = _credential_folder(glob)
+                if folder is not None:
+                    self.out.append(Diagnostic(
+                        "compile.folder_glob",
+                        f"list `{name}` holds `{glob}`, which rule `{rule.id}` matches as a path glob: it matches "
+                        f"the folder `{folder}` alone, not the files in it",
+                        location(name) if location is not None else None, severity="warning",
+                        help=f"for the folder and everything in it write `{glob}/` (or `{glob}/**`)"))
 
 
 #: folders of credentials, named alone by mistake for what is in them (``~/.ssh``, ``/root/.aws``)
