@@ -137,7 +137,8 @@ WRAPPERS: dict[str, Wrapper] = {
     "fakechroot": _W(values=_set("-l --lib -d --elfloader -e --environment -c --config-dir"),
                      flags=_set("-s --use-system-libs")),
     "proot": _W(values=_set("-r --rootfs -R -S -b --bind -m --mount -w --pwd --cwd -k --kernel-release -q --qemu "
-                            "-v --verbose -p --port -i --change-id"), flags=_set("-0 --root-id -l --link2symlink")),
+                            "-v --verbose -p --port -i --change-id"), flags=_set("-0 --root-id -l --link2symlink"),
+                binds=_set("-b --bind -m --mount")),  # -b SRC[:DST]: the host's SRC, as the command's DST
     "bwrap": _W(values=_set("--args --uid --gid --hostname --chdir --unsetenv --dev --proc --tmpfs --mqueue --dir "
                             "--remount-ro --lock-file --seccomp --perms --size --userns --pidns --info-fd "
                             "--json-status-fd --block-fd --userns-block-fd --sync-fd --cap-add --cap-drop --exec-label "

@@ -128,7 +128,7 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
                     st.out.writes.extend(named)
         st.i += (2 if name in spec.pairs else 3) - (1 if inline is not None else 0)
         return
-    takes = name in spec.values or name in spec.scripts
+    takes = name in spec.values or name in spec.scripts or name in spec.binds
     if not takes:
         if name not in spec.flags and inline is None and st.ambiguous < 0:
             st.ambiguous = st.i
@@ -145,6 +145,19 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
         out.writes.append(value)
     if name in spec.reads:
         out.reads.append(value)
+    if name in spec.binds:  # proot -b SRC[:DST]: one value, the host side before the colon
+        source = _host_side(value)
+        named = [source, found_paths(source.text, bound=True)] if source.exact else [source]
+        out.reads.extend(named)
+        if name not in spec.binds_read_only:
+            out.writes.extend(named)
+
+
+def _host_side(value: Word) -> Word:
+    """``SRC`` of ``SRC:DST`` (the whole word when it has no colon, or is not known before it runs)."""
+    if not value.exact or ":" not in value.text:
+        return value
+    return Word(value.text.partition(":")[0])
 
 
 def _finish(st: _State) -> None:
