@@ -349,7 +349,31 @@ def _wrapped(ctx: Context, raw: RawCommand, program: str, name: str) -> Feed:
             consumers.run_script(ctx, script, (*raw.via, label))
     if program in ("sudo", "sudoedit") and got.options & {"-e", "--edit"}:
         _record(ctx, _targets([w for w in raw.words[1:] if not w.text.startswith("-")][-1:]))
-    return _run_inner(ctx, raw, program, name, got)
+    root = got.root
+    if root is not None and got.inner and not (root.exact and root.text.strip("/") == ""):
+        # every absolute path of the command is below ROOT (chroot /home/u cat /.ssh/id_rsa reads
+        # /home/u/.ssh/id_rsa): not followed, so the command counts as not understood
+        ctx.unknown(f"`{name}` runs the command with `{root.source or root.text}` as its root folder, "
+                    "so its paths name other files than they say", raw.via)
+    if got.chdir is None:
+        return _run_inner(ctx, raw, program, name, got)
+    outer = ctx.cd  # env -C DIR cmd: cmd's relative paths are below DIR, as after `cd DIR` (for cmd only)
+    _enter(ctx, got.chdir)
+    try:
+        return _run_inner(ctx, raw, program, name, got)
+    finally:
+        ctx.cd = outer
+
+
+def _enter(ctx: Context, folder: Word) -> None:
+    """The working folder a wrapper's option gives its command, as :func:`_cd` follows `cd`."""
+    if not folder.exact:
+        ctx.cd = (folder.source or folder.text, False)
+    elif folder.text.startswith(("/", "~")) or ctx.cd is None:
+        ctx.cd = (folder.text, True)
+    elif ctx.cd[1]:
+        ctx.cd = (posixpath.join(ctx.cd[0], folder.text), True)
+    # else: a relative folder after one built at run time stays unknown
 
 
 def _run_inner(ctx: Context, raw: RawCommand, program: str, name: str, got: Unwrapped) -> Feed:

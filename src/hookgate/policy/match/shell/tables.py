@@ -54,6 +54,11 @@ class Wrapper:
     split: frozenset[str] = frozenset()  # options whose value is split into the command's first words (env -S)
     pairs: frozenset[str] = frozenset()  # options taking two values (bwrap --bind SRC DEST)
     triples: frozenset[str] = frozenset()  # options taking three values (bwrap --overlay RWSRC WORKDIR DEST)
+    #: options whose value is the folder the command runs in (env -C DIR): its relative paths are below it
+    chdir: frozenset[str] = frozenset()
+    #: options whose value is the command's root folder (sudo -R DIR; chroot's first operand, ``root_operand``)
+    root: frozenset[str] = frozenset()
+    root_operand: bool = False
 
 
 _W = Wrapper
@@ -63,11 +68,12 @@ WRAPPERS: dict[str, Wrapper] = {
                flags=_set("-A -b -E -e -H -i -K -k -l -n -P -S -s -V -v --askpass --background --preserve-env "
                           "--edit --set-home --login --remove-timestamp --reset-timestamp --list --non-interactive "
                           "--preserve-groups --stdin --shell --version --validate --"),
-               assignments=True, no_exec=_set("-V --version -v --validate -K -k --remove-timestamp")),
+               assignments=True, no_exec=_set("-V --version -v --validate -K -k --remove-timestamp"),
+               chdir=_set("-D --chdir"), root=_set("-R --chroot")),
     "doas": _W(values=_set("-u -C"), flags=_set("-n -s -L"), no_exec=_set("-C -L")),
     "env": _W(values=_set("-u --unset -C --chdir -S --split-string -P"), split=_set("-S --split-string"),
               flags=_set("-i - -0 -v --ignore-environment --null --debug --default-signal --ignore-signal "
-                         "--block-signal --list-signal-handling"), assignments=True),
+                         "--block-signal --list-signal-handling"), assignments=True, chdir=_set("-C --chdir")),
     "nice": _W(values=_set("-n --adjustment"), flags=frozenset(f"-{d}" for d in "0123456789+")),
     "nohup": _W(),
     "timeout": _W(values=_set("-s --signal -k --kill-after"),
@@ -86,7 +92,7 @@ WRAPPERS: dict[str, Wrapper] = {
     "watch": _W(values=_set("-n --interval -d --differences -q --equexit"),
                 flags=_set("-b --beep -c --color -C --no-color -e --errexit -g --chgexit -p --precise -t --no-title "
                            "-w --no-wrap -x --exec"), joined=True, argv_opts=_set("-x --exec")),
-    "chroot": _W(values=_set("--userspec --groups"), flags=_set("--skip-chdir"), operands=1),
+    "chroot": _W(values=_set("--userspec --groups"), flags=_set("--skip-chdir"), operands=1, root_operand=True),
     "flock": _W(values=_set("-w --timeout -E --conflict-exit-code"),
                 flags=_set("-s --shared -x -e --exclusive -u --unlock -n --nb --nonblock -o --close -F --no-fork "
                            "--verbose"),
@@ -126,11 +132,14 @@ WRAPPERS: dict[str, Wrapper] = {
     "systemd-run": _W(values=_set("-p --property -u --unit -E --setenv -M --machine --slice --description "
                                   "--uid --gid --working-directory -H --host --on-calendar"),
                       flags=_set("--user --system --scope -t --pty -P --pipe -q --quiet -G --collect --wait -S "
-                                 "--shell -d --same-dir -r --remain-after-exit")),
+                                 "--shell -d --same-dir -r --remain-after-exit"),
+                      chdir=_set("--working-directory")),
     "nsenter": _W(values=_set("-t --target -S --setuid -G --setgid --wd -w --wdns -r --root"),
-                  flags=_set("-a --all -m -u -i -n -p -U -C -T -F --no-fork --preserve-credentials")),
+                  flags=_set("-a --all -m -u -i -n -p -U -C -T -F --no-fork --preserve-credentials"),
+                  chdir=_set("--wd -w"), root=_set("-r --root")),
     "unshare": _W(values=_set("--setuid --setgid --wd -R --root -w"),
-                  flags=_set("-m -u -i -n -p -U -C -T -f --fork -r --map-root-user --mount-proc --kill-child")),
+                  flags=_set("-m -u -i -n -p -U -C -T -f --fork -r --map-root-user --mount-proc --kill-child"),
+                  chdir=_set("--wd -w"), root=_set("-R --root")),
     "valgrind": _W(flags=_set("-q -v --quiet --verbose")),
     "eatmydata": _W(),
     "fakeroot": _W(values=_set("-l --lib --faked -s -i -b"), flags=_set("-u --unknown-is-real")),
@@ -138,7 +147,8 @@ WRAPPERS: dict[str, Wrapper] = {
                      flags=_set("-s --use-system-libs")),
     "proot": _W(values=_set("-r --rootfs -R -S -b --bind -m --mount -w --pwd --cwd -k --kernel-release -q --qemu "
                             "-v --verbose -p --port -i --change-id"), flags=_set("-0 --root-id -l --link2symlink"),
-                binds=_set("-b --bind -m --mount")),  # -b SRC[:DST]: the host's SRC, as the command's DST
+                binds=_set("-b --bind -m --mount"),  # -b SRC[:DST]: the host's SRC, as the command's DST
+                chdir=_set("-w --pwd --cwd"), root=_set("-r --rootfs -R")),
     "bwrap": _W(values=_set("--args --uid --gid --hostname --chdir --unsetenv --dev --proc --tmpfs --mqueue --dir "
                             "--remount-ro --lock-file --seccomp --perms --size --userns --pidns --info-fd "
                             "--json-status-fd --block-fd --userns-block-fd --sync-fd --cap-add --cap-drop --exec-label "

@@ -28,6 +28,8 @@ class Unwrapped:
     writes: list[Word] = field(default_factory=list)
     reads: list[Word] = field(default_factory=list)
     options: set[str] = field(default_factory=set)
+    chdir: Word | None = None  # the folder the command runs in (env -C DIR)
+    root: Word | None = None  # the command's root folder (chroot DIR, sudo -R DIR)
 
 
 @dataclass(slots=True)
@@ -47,6 +49,8 @@ def unwrap(spec: Wrapper, words: list[Word]) -> Unwrapped:
         return out
     _options(st)
     need = spec.operands
+    if spec.root_operand and need and st.i < len(words):
+        out.root = words[st.i]
     while need and st.i < len(words):
         st.i += 1
         need -= 1
@@ -145,6 +149,10 @@ def _take(st: _State, name: str, inline: Word | None) -> None:
         out.writes.append(value)
     if name in spec.reads:
         out.reads.append(value)
+    if name in spec.chdir:
+        out.chdir = value
+    if name in spec.root:
+        out.root = value
     if name in spec.binds:  # proot -b SRC[:DST]: one value, the host side before the colon
         source = _host_side(value)
         named = [source, found_paths(source.text, bound=True)] if source.exact else [source]
