@@ -248,10 +248,11 @@ def _tail(word: Word, cut: int) -> Word:
 
 
 def keep(word: Word) -> bool:
-    """Targets worth reporting (not /dev/null, not a pipe's /dev/fd, not ``<( )``)."""
-    if word.feed is not None and word.feed.kind != "paths":
-        return False
+    """Targets worth reporting (not /dev/null, not a pipe's /dev/fd, not ``<( )``). A path with a
+    ``$( )`` in it is one: built at run time (``cat $(ls -d ~/.ssh)/id_rsa``), as with ``$VAR``."""
     text = word.text
+    if word.feed is not None and word.feed.kind != "paths" and text.startswith(("<(", ">(")):
+        return False
     return text not in HARMLESS and not (text[:1] == "/" and _FD_PATH.match(text))
 
 
