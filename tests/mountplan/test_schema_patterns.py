@@ -84,6 +84,7 @@ def _refs(text: str) -> bool | None:
 @example("$$${X}")
 @example("${1X}${Y}")
 @example("$a${Y}")
+@example("${X}${")  # a malformed reference after a good one (found by hypothesis)
 def test_reference_patterns_are_find_refs(text: str) -> None:
     assert (re.search(REFERENCE_PATTERN, text) is not None) == (_refs(text) is True), text
     assert (re.search(WHOLE_REFERENCE_PATTERN, text) is not None) == is_whole_ref(text), text

@@ -33,10 +33,12 @@ __all__ = [
 _TOKEN = re.compile(r"\$\$|\$\{(?P<body>[^}]*)\}|\$\{(?P<open>[^}]*)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REF = r"\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}"
-#: JSON Schema ``pattern``: a string holding at least one well-formed reference (``$$`` escapes skipped);
-#: the text before it holds no ``${`` at all, so a malformed reference earlier fails the match as it fails
-#: :func:`find_refs`
-REFERENCE_PATTERN = r"^([^$]|\$\$|\$(?![{$]))*" + _REF
+#: text with no reference in it: ``$$`` escapes, and ``$`` not starting one
+_PLAIN = r"([^$]|\$\$|\$(?![{$]))"
+#: JSON Schema ``pattern``: a string holding at least one reference, every one of them well formed
+#: (``$$`` escapes skipped), as :func:`find_refs` accepts it: the whole string is matched, so a
+#: malformed ``${`` after a good one fails too (``${X}${``); no ``${`` before the first keeps it linear
+REFERENCE_PATTERN = "^" + _PLAIN + "*" + _REF + "(" + _PLAIN + "|" + _REF + ")*$"
 #: JSON Schema ``pattern``: a string that is one reference and nothing else (``${N}``, ``${N:-7}``)
 WHOLE_REFERENCE_PATTERN = "^" + _REF + "$"
 _WHOLE = re.compile(_REF)
