@@ -115,11 +115,12 @@ def _fails(path: Path) -> bool:
 
 
 def _alone_errors(rule: Any, lists: Any) -> set[str]:
-    """The compile errors of ``rule`` compiled alone, with the file's lists when they are readable."""
+    """The compile errors of ``rule`` compiled alone, with the file's lists that are readable (validate
+    keeps those when another list is broken)."""
     policy = {"version": 1, "policy": "alone", "rules": [rule]}
-    if isinstance(lists, dict) and all(isinstance(v, list) and all(isinstance(s, str) for s in v)
-                                       for v in lists.values()):
-        policy["lists"] = lists
+    if isinstance(lists, dict):
+        policy["lists"] = {k: v for k, v in lists.items()  # (as the model reads a list: non-empty strings)
+                           if isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v)}
     try:
         compile_files([], inline=[(policy, PositionMap("<alone>"))])
     except DiagnosticError as exc:
