@@ -93,7 +93,10 @@ def analyze(ctx: Context, raw: RawCommand) -> Feed:
     if ctx.cd is not None and (targets.writes or targets.reads):
         targets = _after_cd(ctx.cd, targets)
     code = consumers.inline_code(ctx, raw, program) if interpreter_code_opts(program) is not None else None
-    maybe = _maybe(ctx, program, role, found, code) if (found is not None and found[2]) or code else ()
+    # vim -c CMD, emacs --eval LISP, sqlite3 DB SQL: only the files that code names (how it reaches a
+    # shell is escapes' to judge, so it is no inline code whose program names count)
+    named = escapes.code_in_words(raw, program) if program in escapes.CODE_IN_WORDS else code
+    maybe = _maybe(ctx, program, role, found, named) if (found is not None and found[2]) or named else ()
     if role is not None:
         _untabled(ctx, raw, role, program)
     _emit(ctx, raw, name, program, targets, code, maybe)

@@ -340,6 +340,9 @@ READERS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "rg": (_set("-e --regexp -f --file -g --glob -t --type -T -m -A -B -C -j"), _set("-f --file"), "after_script"),
     "diff": (_set("-U -C -I -x -X --label --from-file --to-file"), _set("-X --from-file --to-file"), "all"),
     "cmp": (_set("-i -n"), frozenset(), "all"),
+    # split FILE [PREFIX] and csplit FILE PATTERN...: the file read comes first
+    "split": (WRITERS["split"][0], frozenset(), "first"),
+    "csplit": (WRITERS["csplit"][0], frozenset(), "first"),
     "cp": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
     "mv": (_set("-t --target-directory -S --suffix"), frozenset(), "sources"),
     "install": (WRITERS["install"][0], frozenset(), "sources"),
