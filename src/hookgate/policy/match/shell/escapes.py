@@ -1,8 +1,14 @@
 """Commands hidden in options and variables: ``git -c alias.x='!rm -rf /'``,
-``tar --to-command=…``, ``ssh -o ProxyCommand=…``, ``GIT_SSH_COMMAND=… git fetch``.
+``tar --to-command=…``, ``ssh -o ProxyCommand=…``, ``GIT_SSH_COMMAND=… git fetch``,
+``vim -c '!cmd'``; and the other languages a program runs from its words (an
+editor's ex commands, ``ed``'s input, ``emacs --eval``, ``gdb -ex``, ``sqlite3``'s
+dot-commands).
 
-The value is parsed as the shell script it will become, so the commands in it
-meet the same rules as any other command.
+A value that is a shell command is parsed as the script it will become, so the
+commands in it meet the same rules as any other command; a way to reach a shell
+that cannot be parsed so (``gdb -ex 'shell …'``, ``sqlite3 '.system …'``, Lisp)
+makes the command not understood. The files such code names are judged as inline
+code's words are (:func:`code_in_words`).
 """
 
 from __future__ import annotations
