@@ -14,6 +14,7 @@ code's words are (:func:`code_in_words`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hookgate.policy.match.shell.argv import split_argv
@@ -47,20 +48,9 @@ _EX_SHELL = re.compile(r"(?:^|[\s|%.,$\d'<>])!|\bsystem\s*\(|\bterm(?:inal)?\b|\
 
 def option_scripts(ctx: Context, raw: RawCommand, program: str, name: str) -> None:
     """Parse the command lines ``program`` would run from its options."""
-    if program in EDITORS:
-        _editor(ctx, raw, name)
-        return
-    if program in _LISP:
-        _lisp(ctx, raw, name)
-        return
-    if program in _DEBUGGERS:
-        _debugger(ctx, raw, name)
-        return
-    if program in _SQLITE:
-        _sqlite(ctx, raw, name)
-        return
-    if program in _LINE_EDITORS:
-        _line_editor(ctx, raw, name)
+    judge = _LANGUAGES.get(program)
+    if judge is not None:  # an editor, Lisp, a debugger, a database: its own language
+        judge(ctx, raw, name)
         return
     found = _git(raw.words) if program == "git" else _options(raw.words, CODE_OPTIONS[program],
                                                                clusters=program != "zip")
@@ -262,3 +252,10 @@ def _git_value(key: str, value: str) -> str | None:
     if key in GIT_CODE_KEYS:
         return value[1:] if value.startswith("!") else value
     return None
+
+
+#: program -> how the commands of its own language are judged
+_LANGUAGES: dict[str, Callable[[Context, RawCommand, str], None]] = {
+    **dict.fromkeys(EDITORS, _editor), **dict.fromkeys(_LISP, _lisp), **dict.fromkeys(_DEBUGGERS, _debugger),
+    **dict.fromkeys(_SQLITE, _sqlite), **dict.fromkeys(_LINE_EDITORS, _line_editor),
+}
