@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import unquote
 
 from hookgate.policy.match.shell.argv import split_argv
 from hookgate.policy.match.shell.feed import Feed, combine
@@ -85,6 +86,8 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
             _walk_folders(out.reads, before)
     if program == "curl":
         _curl_uploads(words, argv, out)
+    if program in _FILE_URL_READERS:
+        _file_urls(words, out)
     elif program == "ssh-keygen":
         _ssh_keygen_reads(words, argv, out)
     elif program == "ln":
@@ -231,6 +234,27 @@ def _in_dir(word: Word, dirs: list[Word]) -> Word:
         if d.text.startswith(("/", "~")):
             break
     return Word(path, True, path, word.source, word.pos)
+
+
+#: downloaders that read a local file given as a ``file://`` URL
+_FILE_URL_READERS = frozenset({"curl", "wget"})
+
+
+def _file_urls(words: list[Word], out: Targets) -> None:
+    """``curl file:///home/u/.ssh/id_rsa`` reads the file (its path percent-decoded, as curl does; a
+    ``localhost`` host is the local one). One built at run time is a path built at run time."""
+    for w in words[1:]:
+        if w.text[:7].lower() != "file://":
+            continue
+        if not w.exact:
+            out.reads.append(w)
+            continue
+        rest = w.text[7:]
+        if rest[:10].lower() == "localhost/":
+            rest = rest[9:]
+        path = unquote(rest.partition("?")[0].partition("#")[0])
+        if path.startswith("/"):  # (another host: not a local file, curl refuses it)
+            out.reads.append(Word(path))
 
 
 def _curl_uploads(words: list[Word], argv: list[str], out: Targets) -> None:
