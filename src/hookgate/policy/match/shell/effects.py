@@ -84,10 +84,10 @@ def _table(program: str, words: list[Word], argv: list[str], out: Targets) -> No
         _collect(words, argv, values, opt_reads, mode, out.reads)
         if program in RECURSIVE and _recursive(program, argv, values):
             _walk_folders(out.reads, before)
-    if program == "curl":
-        _curl_uploads(words, argv, out)
     if program in _FILE_URL_READERS:
         _file_urls(words, out)
+    if program == "curl":
+        _curl_uploads(words, argv, out)
     elif program == "ssh-keygen":
         _ssh_keygen_reads(words, argv, out)
     elif program == "ln":
