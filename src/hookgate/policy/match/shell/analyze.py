@@ -172,11 +172,16 @@ def _cd(ctx: Context, program: str, words: list[Word]) -> None:
             and target not in (".", "..")):
         ctx.cd = (f"`{target}` (looked up in CDPATH)", False)  # bash tries each CDPATH folder first
         return
+    _chdir(ctx, target)
+
+
+def _chdir(ctx: Context, target: str) -> None:
+    """Move to the literal folder ``target`` (a relative one below where an earlier move went)."""
     if target.startswith(("/", "~")) or ctx.cd is None:
         ctx.cd = (target, True)
     elif ctx.cd[1]:
         ctx.cd = (posixpath.join(ctx.cd[0], target), True)
-    # else: a relative `cd` after one built at run time stays unknown
+    # else: a relative move after one built at run time stays unknown
 
 
 def _after_cd(cd: tuple[str, bool], targets: Targets) -> Targets:
@@ -370,13 +375,10 @@ def _wrapped(ctx: Context, raw: RawCommand, program: str, name: str) -> Feed:
 
 def _enter(ctx: Context, folder: Word) -> None:
     """The working folder a wrapper's option gives its command, as :func:`_cd` follows `cd`."""
-    if not folder.exact:
+    if folder.exact:
+        _chdir(ctx, folder.text)
+    else:
         ctx.cd = (folder.source or folder.text, False)
-    elif folder.text.startswith(("/", "~")) or ctx.cd is None:
-        ctx.cd = (folder.text, True)
-    elif ctx.cd[1]:
-        ctx.cd = (posixpath.join(ctx.cd[0], folder.text), True)
-    # else: a relative folder after one built at run time stays unknown
 
 
 def _run_inner(ctx: Context, raw: RawCommand, program: str, name: str, got: Unwrapped) -> Feed:
